@@ -1,0 +1,1 @@
+"""dop-bot core: parsed notes, search, quiz engine, streaks and reports. Platform-neutral."""

@@ -1,0 +1,74 @@
+"""The `/dop` command language, shared by every adapter: subcommands, their aliases and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+PREFIXES = ("/dop", "dop")
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    aliases: tuple[str, ...]
+    example: str
+
+    @property
+    def usage_key(self) -> str:
+        return f"cmd.{self.name}.usage"
+
+    @property
+    def help_key(self) -> str:
+        return f"cmd.{self.name}.help"
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("ask", ("a", "search", "検索", "質問"), "/dop ask elb 503"),
+    Subcommand("topics", ("topic", "t", "トピック", "一覧"), "/dop topics dynamodb"),
+    Subcommand("help", ("h", "?", "ヘルプ", "使い方"), "/dop help"),
+)
+_BY_NAME = {name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)}
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A subcommand and the rest of the line, as typed."""
+
+    name: str
+    args: str
+
+
+@dataclass(frozen=True)
+class UnknownCommand:
+    name: str
+    suggestion: str | None
+
+
+def strip_prefix(text: str) -> str:
+    """'/dop ask x' and 'dop ask x' → 'ask x'; Slack and Discord already strip it."""
+    stripped = text.strip()
+    for prefix in PREFIXES:
+        if stripped.lower() == prefix:
+            return ""
+        if stripped.lower().startswith(prefix + " ") or stripped.lower().startswith(prefix + "\u3000"):
+            return stripped[len(prefix) :].strip()
+    return stripped
+
+
+def parse_command(text: str) -> Invocation | UnknownCommand:
+    """Read one `/dop` line. A line that starts with no subcommand is a question for `ask`,
+    unless its only word is a near-miss of a subcommand ('/dop hepl')."""
+    line = strip_prefix(text)
+    if not line:
+        return Invocation("help", "")
+    first, _, rest = line.partition(" ")
+    sub = _BY_NAME.get(first.lower())
+    if sub is not None:
+        return Invocation(sub.name, rest.strip())
+    if not rest.strip() and first.isascii() and len(first) >= 3:
+        near = min(SUBCOMMANDS, key=lambda s: OSA.distance(first.lower(), s.name))
+        if OSA.distance(first.lower(), near.name) <= 1 and len(near.name) > 3:
+            return UnknownCommand(first, near.name)
+    return Invocation("ask", line)

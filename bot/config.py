@@ -1,0 +1,49 @@
+"""Settings from the environment (pydantic-settings). Read when asked, never at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_path
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "dop-bot"
+_PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told from outside. Unset values fall back to sensible defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="DOP_", extra="ignore", env_file=None)
+
+    locale: Literal["ja", "en"] = "ja"
+    content_dir: Path | None = None
+    data_dir: Path | None = None
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "DOP_DATABASE_URL")
+    )
+    log_level: str = "INFO"
+
+    def content_path(self) -> Path:
+        """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""
+        if self.content_dir is not None:
+            return self.content_dir
+        local = Path.cwd() / "content"
+        return local if (local / "notes").is_dir() else _PACKAGED_CONTENT
+
+    def data_path(self) -> Path:
+        """Where local state lives: DOP_DATA_DIR or the platform's user data directory."""
+        return self.data_dir if self.data_dir is not None else user_data_path(APP_NAME, appauthor=False)
+
+    def database(self) -> str:
+        """DATABASE_URL, or a SQLite file under the data directory (no configuration needed)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_path() / 'dop-bot.sqlite3'}"
+
+
+def load_settings() -> Settings:
+    """Read the environment now."""
+    return Settings()

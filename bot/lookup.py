@@ -1,0 +1,83 @@
+"""Replies for the lookup commands: ask, topics and help."""
+
+from __future__ import annotations
+
+from bot.commands import SUBCOMMANDS
+from bot.i18n import Messages
+from bot.replies import Field, Reply, ReplyKind
+from bot.search import MAX_QUERY_CHARS, Problem, SearchEngine, SearchOutcome
+
+BREADCRUMB_SEPARATOR = " › "
+OTHER_CANDIDATES = 2
+
+
+def ask_reply(engine: SearchEngine, messages: Messages, query: str) -> Reply:
+    """The best passage with its breadcrumb and references, and up to two other candidates."""
+    outcome = engine.search(query)
+    if outcome.problem is not None or not outcome.hits:
+        return problem_reply(outcome, messages)
+    return answer_reply(outcome, messages)
+
+
+def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
+    """Why there is no answer, and what to try instead."""
+    query = outcome.query
+    if outcome.problem is Problem.EMPTY:
+        return Reply(body=messages("ask.empty"), kind=ReplyKind.PROBLEM)
+    if outcome.problem is Problem.TOO_LONG:
+        return Reply(body=messages("ask.too_long", limit=MAX_QUERY_CHARS), kind=ReplyKind.PROBLEM)
+    fields: tuple[Field, ...] = ()
+    if outcome.suggestions:
+        fields = (Field(messages("ask.suggestions"), "\n".join(outcome.suggestions)),)
+    return Reply(
+        body=messages("ask.no_match", query=_clip(query, 80)),
+        fields=fields,
+        footer=messages("ask.try_topics"),
+        kind=ReplyKind.PROBLEM,
+    )
+
+
+def answer_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
+    """The best hit as a passage; the next two as one-line breadcrumbs."""
+    best, others = outcome.hits[0], outcome.hits[1 : 1 + OTHER_CANDIDATES]
+    fields: tuple[Field, ...] = ()
+    if others:
+        fields = (
+            Field(messages("ask.others"), "\n".join(BREADCRUMB_SEPARATOR.join(h.breadcrumb) for h in others)),
+        )
+    return Reply(
+        title=BREADCRUMB_SEPARATOR.join(best.path),
+        body=best.text,
+        fields=fields,
+        links=best.refs,
+        footer=messages("ask.source", source=best.source, line=best.line),
+        kind=ReplyKind.ANSWER,
+        note_id=best.node_id,
+    )
+
+
+def topics_reply(engine: SearchEngine, messages: Messages, service: str) -> Reply:
+    """Services and their topic labels; with an argument, just the services it names."""
+    listing = engine.topics(service.strip() or None)
+    if not listing:
+        return Reply(body=messages("topics.unknown", service=_clip(service, 80)), kind=ReplyKind.PROBLEM)
+    if service.strip():
+        fields = tuple(Field(name, "\n".join(f"- {t}" for t in topics)) for name, topics in listing)
+        return Reply(title=messages("topics.title_service", service=listing[0][0]), body="", fields=fields)
+    lines = [f"{name}: {', '.join(topics[:6])}{' …' if len(topics) > 6 else ''}" for name, topics in listing]
+    return Reply(title=messages("topics.title"), body="\n".join(lines))
+
+
+def help_reply(messages: Messages) -> Reply:
+    usage = "\n".join(f"{messages(s.usage_key)} — {messages(s.help_key)}" for s in SUBCOMMANDS)
+    return Reply(
+        title=messages("help.title"),
+        body=messages("help.body"),
+        fields=(Field(messages("help.usage"), usage),),
+        footer=messages("help.example", example=SUBCOMMANDS[0].example),
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,272 @@
+"""Rank passages for a query: the most specific bullet whose subtree answers it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.notes.model import Deck, NodeKind
+from bot.search.glossary import Glossary
+from bot.search.index import FloatArray, IntArray, SearchIndex, build_index
+from bot.search.passage import passage_refs, render_passage
+from bot.search.query import Form, QueryPlan, QueryReader
+from bot.search.results import Hit, Problem, SearchOutcome
+from bot.search.text import normalize
+
+MAX_QUERY_CHARS = 2000
+MAX_HITS = 5
+
+_SOFT_MATCH = 0.6  # share of a Japanese form's (idf-weighted) bigrams that must be present
+_IN_CHILDREN = 0.8  # a term found below a bullet counts nearly as much as in it
+_IN_ANCESTOR = 0.5  # a term in the enclosing topic label gives context, not an answer
+_LABEL_BONUS = 0.25  # a short bullet with children that names the term is the topic itself
+_SERVICE_WEIGHT = 1.5  # being in the named service outweighs any single other term
+_MENTION = 0.6  # naming a service in passing is weaker evidence than being in its section
+_SIZE_PENALTY = 0.01  # among equals, the smaller passage is the more specific one
+_KEEP_RATIO = 0.15
+_CONTEXT_MAX_NODES = 7
+_SUGGEST_SCORE = 60
+_NO_NODES: IntArray = np.zeros(0, dtype=np.int32)
+_NO_VALUES: FloatArray = np.zeros(
+    0, dtype=np.float32
+)  # further hits must score at least this share of the best
+
+
+@dataclass
+class SearchEngine:
+    """The lookup behind `/dop ask`: build once from the decks, then query many times."""
+
+    index: SearchIndex
+    glossary: Glossary
+    reader: QueryReader = field(init=False)
+    _service_names: dict[str, str] = field(init=False)
+    _topic_labels: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = QueryReader(self.glossary, self.index)
+        self._service_names = {
+            heading: self.index.node(ids[0]).text for heading, ids in self.index.service_index.items()
+        }
+        self._topic_labels = sorted(
+            {
+                self.index.node(i).text
+                for i in range(self.index.size)
+                if self.index.is_candidate[i] and self.index.node(i).depth == 3
+            }
+        )
+
+    @classmethod
+    def build(cls, decks: list[Deck], glossary: Glossary) -> SearchEngine:
+        headings = [n.text for d in decks for n in d.services()]
+        return cls(build_index(decks), glossary.with_headings(headings))
+
+    def search(self, query: str, limit: int = MAX_HITS) -> SearchOutcome:
+        """Best passages first; an empty, overlong or unanswerable query says why instead."""
+        if not query.strip():
+            return SearchOutcome(query=query, problem=Problem.EMPTY)
+        if len(query) > MAX_QUERY_CHARS:
+            return SearchOutcome(query=query[:100], problem=Problem.TOO_LONG)
+        plan = self.reader.read(query)
+        ranked = self._rank(plan)
+        if not ranked:
+            return SearchOutcome(query=query, problem=Problem.NO_MATCH, suggestions=self.suggest(query, plan))
+        hits = tuple(self._hit(i, score) for i, score in ranked[:limit])
+        return SearchOutcome(query=query, hits=hits)
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _form_matches(self, form: Form) -> tuple[IntArray, FloatArray]:
+        """Nodes matching a multi-token form and how well (share of its idf-weighted tokens).
+
+        Works on the postings alone, so its cost follows how common the tokens are, not the deck.
+        """
+        weights = [self.index.token_idf(t) for t in form.tokens]
+        total = sum(weights)
+        found = [(self.index.postings.get(t), w / total) for t, w in zip(form.tokens, weights, strict=True)]
+        present = [(nodes, share) for nodes, share in found if nodes is not None]
+        need = 0.999 if form.strict else _SOFT_MATCH
+        if sum(share for _, share in present) < need:
+            return _NO_NODES, _NO_VALUES
+        nodes = np.concatenate([n for n, _ in present])
+        shares = np.repeat(
+            np.asarray([s for _, s in present], dtype=np.float32), [len(n) for n, _ in present]
+        )
+        unique, position = np.unique(nodes, return_inverse=True)
+        degree = np.bincount(position, weights=shares).astype(np.float32)
+        keep = degree >= need
+        values = np.ones(int(keep.sum()), dtype=np.float32) if form.strict else degree[keep]
+        return unique[keep].astype(np.int32), values
+
+    def _own(self, forms: tuple[Form, ...]) -> FloatArray:
+        """For each node, how well its own text matches the best of the forms (0 = not at all)."""
+        own = np.zeros(self.index.size, dtype=np.float32)
+        whole_words = [self.index.postings.get(f.tokens[0]) for f in forms if f.strict and len(f.tokens) == 1]
+        hits = [p for p in whole_words if p is not None]
+        if hits:
+            own[np.concatenate(hits)] = 1.0
+        for form in set(forms):
+            if len(form.tokens) > 1 or not form.strict:
+                nodes, values = self._form_matches(form)
+                if nodes.size:
+                    own[nodes] = np.maximum(own[nodes], values)
+        return own
+
+    def _below(self, own: FloatArray) -> FloatArray:
+        """For each node, the best match among its descendants."""
+        best = np.zeros_like(own)
+        nodes: IntArray = np.flatnonzero(own).astype(np.int32)
+        values = own[nodes]
+        while nodes.size:
+            nodes = self.index.parent[nodes]
+            keep = nodes >= 0
+            nodes, values = nodes[keep], values[keep]
+            np.maximum.at(best, nodes, values)
+        return best
+
+    def _above(self, own: FloatArray) -> FloatArray:
+        """1 for nodes that sit below a matching node."""
+        nodes = np.flatnonzero(own)
+        marks = np.zeros(self.index.size + 1, dtype=np.int32)
+        np.add.at(marks, nodes + 1, 1)
+        np.add.at(marks, self.index.end[nodes], -1)
+        return (np.cumsum(marks[:-1]) > 0).astype(np.float32)
+
+    def _service_membership(self, headings: frozenset[str]) -> FloatArray:
+        member = np.zeros(self.index.size, dtype=np.float32)
+        for heading in headings:
+            for s in self.index.service_index.get(heading, []):
+                member[s : self.index.end[s]] = 1.0
+        return member
+
+    def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
+        index = self.index
+        candidates = int(index.is_candidate.sum()) or 1
+        total = np.zeros(index.size, dtype=np.float32)
+        label = np.zeros(index.size, dtype=np.float32)
+        weights: list[float] = []
+        for unit in plan.units:
+            own = self._own(unit.forms)
+            df = int(np.count_nonzero(own[index.is_candidate]))
+            if df == 0:
+                continue
+            weight = math.log(1 + candidates / df)
+            weights.append(weight)
+            value = np.maximum(own, _IN_CHILDREN * self._below(own))
+            np.maximum(value, _IN_ANCESTOR * self._above(own), out=value)
+            total += weight * value
+            label += weight * own
+        if not weights:
+            return self._overviews(plan.headings)
+        total += _LABEL_BONUS * label * index.is_label
+        answered = total > 0
+        weight_sum = sum(weights)
+        named = np.zeros(index.size, dtype=bool)
+        for service in plan.services:
+            service_weight = _SERVICE_WEIGHT * max(weights)
+            member = self._service_membership(service.headings)
+            named |= member > 0
+            inside = np.maximum(member, _MENTION * self._own(service.forms))
+            total += service_weight * inside
+            weight_sum += service_weight
+        if plan.services and not (answered & named & index.is_candidate).any():
+            # Nothing in the named services answers the rest: their overview beats another service.
+            return self._overviews(plan.headings)
+        total -= _SIZE_PENALTY * weight_sum * np.log2(1 + index.subtree_size)
+        score = np.where(answered & index.is_candidate, total / weight_sum, -np.inf)
+        return self._best_distinct(score)
+
+    def _best_distinct(self, score: FloatArray) -> list[tuple[int, float]]:
+        """Top passages, skipping any that lies inside or around one already taken."""
+        finite = np.flatnonzero(np.isfinite(score))
+        if finite.size == 0:
+            return []
+        order = finite[np.argsort(-score[finite], kind="stable")][:50]
+        best = float(score[order[0]])
+        taken: list[tuple[int, float]] = []
+        for i in order:
+            s = float(score[i])
+            if s < best * _KEEP_RATIO or len(taken) == MAX_HITS:
+                break
+            i = self._with_context(int(i))
+            if any(t <= i < self.index.end[t] or i <= t < self.index.end[i] for t, _ in taken):
+                continue
+            taken.append((int(i), s))
+        return taken
+
+    def _with_context(self, i: int) -> int:
+        """A lone fact under a small topic is shown with that topic: the label and the facts
+        beside it are what make one line readable ('デフォルト値は300秒' says nothing alone)."""
+        parent = int(self.index.parent[i])
+        if (
+            self.index.subtree_size[i] == 1
+            and parent >= 0
+            and self.index.is_candidate[parent]
+            and self.index.subtree_size[parent] <= _CONTEXT_MAX_NODES
+        ):
+            return parent
+        return i
+
+    def _overviews(self, headings: frozenset[str]) -> list[tuple[int, float]]:
+        """A query that only names services gets each service's overview (概要) or first topic."""
+        found: list[tuple[int, float]] = []
+        for heading in sorted(headings):
+            for s in self.index.service_index.get(heading, []):
+                topics = [i for i in range(s + 1, int(self.index.end[s])) if self.index.parent[i] == s]
+                if not topics:
+                    continue
+                overview = next((i for i in topics if self.index.node(i).text.startswith("概要")), topics[0])
+                found.append((overview, 1.0))
+        return found[:MAX_HITS]
+
+    # -- presentation ------------------------------------------------------------------------
+
+    def _hit(self, i: int, score: float) -> Hit:
+        deck = self.index.deck_of(i)
+        node = self.index.node(i)
+        return Hit(
+            node_id=node.id,
+            path=tuple(deck.breadcrumb(node.id)),
+            title=node.text,
+            text=render_passage(deck, node),
+            source=node.source,
+            line=node.line,
+            score=round(max(score, 0.0), 4),
+            refs=passage_refs(deck, node),
+        )
+
+    def suggest(self, query: str, plan: QueryPlan) -> tuple[str, ...]:
+        """'Did you mean' words, then the services and topics whose names come closest."""
+        suggestions: list[str] = []
+        for word in plan.unknown:
+            corrected = self.reader.correct(word, lenient=True)
+            if corrected and corrected not in suggestions:
+                suggestions.append(corrected)
+        text = normalize(query)
+        by_alias = {alias: sorted(headings)[0] for alias, headings in self.glossary.service_aliases.items()}
+        for alias, score, _ in process.extract(text, list(by_alias), scorer=fuzz.WRatio, limit=5):
+            heading = self._service_names.get(by_alias[alias], by_alias[alias])
+            if score >= _SUGGEST_SCORE and heading not in suggestions:
+                suggestions.append(heading)
+        for topic, score, _ in process.extract(text, self._topic_labels, scorer=fuzz.WRatio, limit=3):
+            if score >= _SUGGEST_SCORE and topic not in suggestions:
+                suggestions.append(topic)
+        return tuple(suggestions[:6])
+
+    def topics(self, service: str | None = None) -> list[tuple[str, list[str]]]:
+        """Services with their topic labels; `service` narrows to the services it names."""
+        wanted: set[str] | None = None
+        if service:
+            wanted = set(self.reader.read(service).headings)
+        listing: list[tuple[str, list[str]]] = []
+        for heading, ids in self.index.service_index.items():
+            if wanted is not None and heading not in wanted:
+                continue
+            for s in ids:
+                node = self.index.node(s)
+                deck = self.index.deck_of(s)
+                labels = [deck[c].text for c in node.children if deck[c].kind is NodeKind.FACT]
+                listing.append((node.text, labels))
+        return listing
