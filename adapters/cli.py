@@ -7,20 +7,23 @@ import asyncio
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from adapters.clock import SystemClock
 from adapters.console import render_text, run_console
 from bot.bootstrap import build_core
 from bot.config import Settings, load_settings
-from bot.content import load_content
+from bot.content import check_files, load_content
 from bot.i18n import Messages
 from bot.lookup import ask_reply, problem_reply, topics_reply
 from bot.notes.model import Diagnostic
-from bot.notes.parser import parse_file
+from bot.practice import resolve_scope
+from bot.quiz.bank import QuestionBank
+from bot.quiz.curated import question_files
 from bot.search import SearchEngine, SearchOutcome
-from bot.search.glossary import load_glossary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser("topics", help="list services and their topics")
     topics.add_argument("service", nargs="*", help="only this service")
+
+    questions = commands.add_parser("questions", help="the question bank (counts, or every question as JSON)")
+    questions.add_argument("--json", action="store_true", help="print the bank as a JSON array")
+    questions.add_argument(
+        "--kind", help="only this kind: term, definition, service, number, feature, scenario"
+    )
+    questions.add_argument("--service", help="only this service or category (names and aliases work)")
 
     content = commands.add_parser("content", help="work with the content/ directory")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
@@ -64,7 +74,7 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     if args.command == "content":
         return check_content(settings, args.files)
-    core = build_core(settings)
+    core = build_core(settings, SystemClock())
     messages = Messages(settings.locale)
     if args.command == "console":
         asyncio.run(run_console(core.dispatcher))
@@ -74,7 +84,29 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     if args.command == "ask":
         return ask(core.engine, messages, args.query, as_json=args.json)
+    if args.command == "questions":
+        return list_questions(core.bank, core.engine, args.kind, args.service, as_json=args.json)
     return 2
+
+
+def list_questions(
+    bank: QuestionBank, engine: SearchEngine, kind: str | None, service: str | None, as_json: bool
+) -> int:
+    scope = resolve_scope(bank, engine, service or "")
+    if scope is None:
+        print(f"no service or category matches {service!r}", file=sys.stderr)
+        return 1
+    ids = {q.id for q in scope}
+    selected = [q for q in bank.select(kind=kind) if q.id in ids]
+    if as_json:
+        print(json.dumps([q.to_json() for q in selected], ensure_ascii=False, indent=1))
+        return 0
+    by_kind = Counter(q.kind.value for q in selected)
+    by_category = Counter(q.category for q in selected)
+    print(f"{len(selected)} questions, {len({q.service for q in selected})} services")
+    for name, counter in (("kind", by_kind), ("category", by_category)):
+        print(f"by {name}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
+    return 0
 
 
 def ask(engine: SearchEngine, messages: Messages, words: list[str], as_json: bool) -> int:
@@ -119,19 +151,10 @@ def check_content(settings: Settings, files: list[Path]) -> int:
     if not files:
         content = load_content(settings.content_path())
         diagnostics.extend(content.diagnostics)
-        checked = len(content.decks) + 1
-    for path in files:
-        checked += 1
-        if path.suffix == ".md":
-            diagnostics.extend(parse_file(path).diagnostics)
-        elif path.suffix in (".yaml", ".yml") and path.name.startswith("aliases"):
-            diagnostics.extend(load_glossary(path)[1])
-        elif not path.exists():
-            diagnostics.append(Diagnostic(str(path), 0, "error", "file not found"))
-        else:
-            diagnostics.append(
-                Diagnostic(str(path), 0, "error", "not a content file (expected notes .md or aliases.yaml)")
-            )
+        checked = len(content.decks) + 2 + len(question_files(settings.content_path()))
+    else:
+        diagnostics.extend(check_files(files, settings.content_path()))
+        checked = len(files)
     for problem in diagnostics:
         print(problem)
     errors = sum(d.severity == "error" for d in diagnostics)

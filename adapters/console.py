@@ -22,6 +22,8 @@ def render_text(reply: Reply, messages: Messages) -> str:
         parts.append(f"■ {reply.title}")
     if reply.body:
         parts.append(reply.body)
+    if reply.choices:
+        parts.append("\n".join(f"  {i}. {choice.label}" for i, choice in enumerate(reply.choices, start=1)))
     for item in reply.fields:
         parts.append(f"{item.name}:\n" + "\n".join(f"  {line}" for line in item.value.splitlines()))
     if reply.links:
@@ -55,7 +57,9 @@ class ConsoleSession:
 
     async def send(self, line: str) -> str:
         text = line.strip()
-        if not text.lower().startswith(("/dop", "dop ")) and text.startswith("/"):
+        if text.isdigit():
+            text = f"/dop answer {text}"  # in the console, a bare number answers the open question
+        elif not text.lower().startswith(("/dop", "dop ")) and text.startswith("/"):
             text = "/dop " + text[1:]
         replies = await self.dispatcher.handle(text, self.requester)
         return "\n\n".join(render_text(r, self.messages) for r in replies)

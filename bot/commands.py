@@ -27,6 +27,9 @@ class Subcommand:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("ask", ("a", "search", "検索", "質問"), "/dop ask elb 503"),
     Subcommand("topics", ("topic", "t", "トピック", "一覧"), "/dop topics dynamodb"),
+    Subcommand("quiz", ("q", "practice", "クイズ", "問題", "練習"), "/dop quiz dynamodb"),
+    Subcommand("review", ("r", "復習"), "/dop review"),
+    Subcommand("answer", ("ans", "回答", "答え"), "/dop answer 2"),
     Subcommand("help", ("h", "?", "ヘルプ", "使い方"), "/dop help"),
 )
 _BY_NAME = {name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)}

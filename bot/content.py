@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.notes.loader import display_name, load_decks, note_files
 from bot.notes.model import Deck, Diagnostic
+from bot.notes.parser import parse_file
+from bot.quiz.config import QuizConfig, load_quiz_config
+from bot.quiz.curated import CuratedQuestion, load_curated, question_files
 from bot.search.glossary import Glossary, load_glossary
 from bot.search.text import normalize
 
@@ -16,6 +19,8 @@ class Content:
     decks: tuple[Deck, ...]
     glossary: Glossary
     diagnostics: tuple[Diagnostic, ...]
+    quiz_config: QuizConfig = field(default_factory=QuizConfig)
+    curated: tuple[CuratedQuestion, ...] = ()
 
 
 def load_content(content_dir: Path) -> Content:
@@ -38,4 +43,52 @@ def load_content(content_dir: Path) -> Content:
     if not notes.decks:
         where = display_name(content_dir / "notes", content_dir.parent)
         diagnostics.append(Diagnostic(where, 0, "error", "no notes files (*.md) found"))
-    return Content(notes.decks, glossary, tuple(diagnostics))
+    quiz_path = content_dir / "quiz.yaml"
+    quiz_config, quiz_problems = load_quiz_config(quiz_path, display_name(quiz_path, content_dir.parent))
+    diagnostics.extend(quiz_problems)
+    for heading in sorted(
+        quiz_config.headings_seen - {n.text for deck in notes.decks for n in deck.services()}
+    ):
+        diagnostics.append(
+            Diagnostic(
+                display_name(quiz_path, content_dir.parent), 0, "warning", f"'{heading}' is not a heading"
+            )
+        )
+    files = question_files(content_dir)
+    curated, curated_problems = load_curated(
+        files, notes.decks, {f: display_name(f, content_dir.parent) for f in files}
+    )
+    diagnostics.extend(curated_problems)
+    return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated))
+
+
+def check_files(paths: list[Path], content_dir: Path) -> list[Diagnostic]:
+    """Diagnostics for the given content files, each checked by what it is.
+
+    Question files cite note ids, so they are checked against the decks of `content_dir` plus any
+    notes files among `paths`.
+    """
+    diagnostics: list[Diagnostic] = []
+    notes = [p for p in paths if p.suffix == ".md"]
+    decks = list(load_decks(note_files(content_dir), base=content_dir.parent).decks)
+    for path in notes:
+        result = parse_file(path)
+        diagnostics.extend(result.diagnostics)
+        if result.deck is not None and result.deck.source not in {d.source for d in decks}:
+            decks.append(result.deck)
+    for path in paths:
+        if path.suffix == ".md":
+            continue
+        if not path.exists():
+            diagnostics.append(Diagnostic(str(path), 0, "error", "file not found"))
+        elif path.suffix not in (".yaml", ".yml"):
+            diagnostics.append(
+                Diagnostic(str(path), 0, "error", "not a content file (.md notes or .yaml data)")
+            )
+        elif path.name.startswith("aliases"):
+            diagnostics.extend(load_glossary(path)[1])
+        elif path.name.startswith("quiz"):
+            diagnostics.extend(load_quiz_config(path)[1])
+        else:
+            diagnostics.extend(load_curated([path], tuple(decks))[1])
+    return diagnostics

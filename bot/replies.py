@@ -22,6 +22,14 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """An answer button: what it says and what the core needs back when it is pressed."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text with optional title, fields and links; adapters add markup and escaping.
 
@@ -37,3 +45,4 @@ class Reply:
     kind: ReplyKind = ReplyKind.INFO
     private: bool = True
     note_id: str | None = None
+    choices: tuple[Choice, ...] = ()

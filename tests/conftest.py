@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,28 @@ def engine(content: Content) -> SearchEngine:
 @pytest.fixture
 def dispatcher(engine: SearchEngine) -> Dispatcher:
     return Dispatcher(engine=engine, new_error_id=lambda: "err12345")
+
+
+@pytest.fixture(scope="session")
+def bank(content: Content):  # type: ignore[no-untyped-def]
+    from bot.quiz.bank import build_bank
+
+    return build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 28, 0, 0, tzinfo=UTC))

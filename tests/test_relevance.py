@@ -24,7 +24,9 @@ def _cases(name: str) -> list[dict[str, object]]:
     return cases
 
 
-@pytest.mark.parametrize(("name", "size"), [("ask_dev.yaml", 60), ("ask_holdout.yaml", 60)])
+@pytest.mark.parametrize(
+    ("name", "size"), [("ask_dev.yaml", 60), ("ask_holdout.yaml", 60), ("ask_holdout2.yaml", 60)]
+)
 def test_query_sets_have_the_realistic_mix(name: str, size: int) -> None:
     cases = _cases(name)
     assert len(cases) >= size
@@ -38,10 +40,11 @@ def test_development_set_precision_and_mrr(engine: SearchEngine) -> None:
     assert report.mrr(report.ranks) >= 0.94
 
 
-def test_held_out_set_precision_and_mrr(engine: SearchEngine) -> None:
-    report = evaluate(engine, _cases("ask_holdout.yaml"))
-    assert report.p_at_1(report.ranks) >= 0.78, report.misses
-    assert report.mrr(report.ranks) >= 0.80
+@pytest.mark.parametrize("name", ["ask_holdout.yaml", "ask_holdout2.yaml"])
+def test_held_out_sets_precision_and_mrr(engine: SearchEngine, name: str) -> None:
+    report = evaluate(engine, _cases(name))
+    assert report.p_at_1(report.ranks) >= 0.84, report.misses
+    assert report.mrr(report.ranks) >= 0.87
 
 
 def test_the_scorer_can_fail(engine: SearchEngine) -> None:

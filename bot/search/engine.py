@@ -23,9 +23,10 @@ _SOFT_MATCH = 0.6  # share of a Japanese form's (idf-weighted) bigrams that must
 _IN_CHILDREN = 0.8  # a term found below a bullet counts nearly as much as in it
 _IN_ANCESTOR = 0.5  # a term in the enclosing topic label gives context, not an answer
 _LABEL_BONUS = 0.25  # a short bullet with children that names the term is the topic itself
+_TOGETHER_BONUS = 0.0
 _SERVICE_WEIGHT = 1.5  # being in the named service outweighs any single other term
 _MENTION = 0.6  # naming a service in passing is weaker evidence than being in its section
-_SIZE_PENALTY = 0.01  # among equals, the smaller passage is the more specific one
+_SIZE_PENALTY = 0.005  # among equals, the smaller passage is the more specific one
 _KEEP_RATIO = 0.15
 _CONTEXT_MAX_NODES = 7
 _SUGGEST_SCORE = 60
@@ -146,6 +147,7 @@ class SearchEngine:
         candidates = int(index.is_candidate.sum()) or 1
         total = np.zeros(index.size, dtype=np.float32)
         label = np.zeros(index.size, dtype=np.float32)
+        together = np.zeros(index.size, dtype=np.int32)
         weights: list[float] = []
         for unit in plan.units:
             own = self._own(unit.forms)
@@ -158,9 +160,12 @@ class SearchEngine:
             np.maximum(value, _IN_ANCESTOR * self._above(own), out=value)
             total += weight * value
             label += weight * own
+            together += own > 0
         if not weights:
             return self._overviews(plan.headings)
         total += _LABEL_BONUS * label * index.is_label
+        # Terms found side by side in one bullet answer more than terms spread over a topic.
+        total += _TOGETHER_BONUS * label * (together >= 2)
         answered = total > 0
         weight_sum = sum(weights)
         named = np.zeros(index.size, dtype=bool)

@@ -103,8 +103,6 @@ class QueryReader:
 
     def read(self, query: str) -> QueryPlan:
         text = normalize(query)
-        for stop in self.glossary.stopwords_ja:
-            text = text.replace(stop, " ")
         units: list[Unit] = []
         services: dict[frozenset[str], ServiceUnit] = {}
         corrections: list[tuple[str, str]] = []
@@ -121,14 +119,21 @@ class QueryReader:
                 group = self.glossary.groups[self.glossary.terms[name]]
                 forms = tuple(f for f in map(make_form, group) if f is not None)
                 units.append(Unit(label=typed, forms=forms))
+                # 'dynamodb stream' is a term, and it also names the service it belongs to.
+                for word in name.split()[:-1]:
+                    if word in self.glossary.service_aliases:
+                        take_name(word, word)
                 return True
             return False
 
-        # Names with Japanese in them are found as substrings, longest first.
+        # Names with Japanese in them are found as substrings, longest first, before stop words
+        # go: removing 'か' first would break '動かす'.
         for name in self._ja_forms:
             if name in text:
                 take_name(name, name)
                 text = text.replace(name, " ")
+        for stop in self.glossary.stopwords_ja:
+            text = text.replace(stop, " ")
 
         words = [m for w in _LATIN_WORD.findall(text) for m in self._mend(w, corrections)]
         i = 0

@@ -1,0 +1,143 @@
+"""Replies for personal practice: `/dop quiz [scope]`, `/dop review` and `/dop answer N`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from bot.dispatcher import Handler, Requester
+from bot.i18n import Messages
+from bot.quiz.bank import QuestionBank
+from bot.quiz.model import Question, QuestionKind
+from bot.quiz.practice import PracticeResult, PracticeService
+from bot.replies import Choice, Field, Reply, ReplyKind
+from bot.search import SearchEngine
+from bot.search.text import normalize
+
+CHOICE_VALUE = "practice:{question}:{index}"
+_NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)
+
+
+def user_key(requester: Requester) -> str:
+    """Practice state is per person per platform."""
+    return f"{requester.platform}:{requester.user_id}"
+
+
+def question_reply(question: Question, messages: Messages) -> Reply:
+    """A question with one choice per button (numbered for the console)."""
+    return Reply(
+        # A which-service question must not name its service in the title.
+        title=messages(
+            "quiz.title", service=question.category if question.kind in _NAMES_SERVICE else question.service
+        ),
+        body=question.prompt,
+        choices=tuple(
+            Choice(label=text, value=CHOICE_VALUE.format(question=question.id, index=i))
+            for i, text in enumerate(question.choices)
+        ),
+        footer=messages("quiz.pick"),
+        kind=ReplyKind.INFO,
+    )
+
+
+def result_reply(result: PracticeResult, messages: Messages) -> Reply:
+    question = result.question
+    verdict = messages("quiz.correct" if result.correct else "quiz.wrong")
+    answer = messages("quiz.the_answer", number=question.answer + 1, choice=question.correct_choice)
+    return Reply(
+        title=verdict,
+        body=f"{answer}\n\n{question.explanation}",
+        footer=messages("quiz.next_review", when=format_time(result.next_due)),
+        kind=ReplyKind.ANSWER,
+        note_id=question.source.id,
+    )
+
+
+def format_time(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def parse_choice_value(value: str) -> tuple[str, int] | None:
+    """'practice:<question id>:<index>' from a button, or None."""
+    kind, _, rest = value.partition(":")
+    question_id, _, index = rest.rpartition(":")
+    if kind != "practice" or not question_id or not index.isdigit():
+        return None
+    return question_id, int(index)
+
+
+def practice_handlers(practice: PracticeService, engine: SearchEngine) -> dict[str, Handler]:
+    """The quiz, review and answer subcommands, bound to one practice service."""
+
+    async def quiz(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        scope = resolve_scope(practice.bank, engine, args)
+        if scope is None:
+            categories = sorted({q.category for q in practice.bank.questions if q.category})
+            return [
+                Reply(
+                    body=messages("quiz.unknown_scope", scope=args.strip()[:80]),
+                    fields=(Field(messages("quiz.scopes"), "\n".join(categories)),),
+                    kind=ReplyKind.PROBLEM,
+                )
+            ]
+        question = await practice.next_question(user_key(requester), scope)
+        if question is None:
+            return [Reply(body=messages("quiz.empty"), kind=ReplyKind.PROBLEM)]
+        return [question_reply(question, messages)]
+
+    async def review(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        user = user_key(requester)
+        question = await practice.due_question(user)
+        if question is not None:
+            return [question_reply(question, messages)]
+        upcoming = await practice.next_due(user)
+        if upcoming is None:
+            return [Reply(body=messages("review.none_yet"))]
+        return [
+            Reply(
+                body=messages("review.nothing_due"),
+                footer=messages("review.next_due", when=format_time(upcoming)),
+            )
+        ]
+
+    async def answer(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        user = user_key(requester)
+        words = args.split()
+        explicit = parse_choice_value(words[0]) if len(words) == 1 else None
+        if explicit is not None:
+            question_id, index = explicit
+        else:
+            pending = await practice.pending(user)
+            if pending is None:
+                return [Reply(body=messages("quiz.no_pending"), kind=ReplyKind.PROBLEM)]
+            number = words[0] if words else ""
+            if not number.isdigit() or not 1 <= int(number) <= len(pending.choices):
+                return [
+                    Reply(
+                        body=messages("quiz.bad_choice", count=len(pending.choices)), kind=ReplyKind.PROBLEM
+                    )
+                ]
+            question_id, index = pending.id, int(number) - 1
+        question = practice.bank.get(question_id)
+        if question is None or not 0 <= index < len(question.choices):
+            return [Reply(body=messages("quiz.unknown_question"), kind=ReplyKind.PROBLEM)]
+        return [result_reply(await practice.answer(user, question_id, index), messages)]
+
+    return {"quiz": quiz, "review": review, "answer": answer}
+
+
+def resolve_scope(bank: QuestionBank, engine: SearchEngine, text: str) -> list[Question] | None:
+    """All questions, or those of the services or the category the text names; None if it names none."""
+    text = text.strip()
+    if not text:
+        return list(bank.questions)
+    headings = engine.reader.read(text).headings
+    by_service = [q for q in bank.questions if normalize(q.service) in headings]
+    if by_service:
+        return by_service
+    categories = sorted({q.category for q in bank.questions if q.category})
+    match = process.extractOne(text, categories, scorer=fuzz.WRatio, score_cutoff=80)
+    if match is None:
+        return None
+    return [q for q in bank.questions if q.category == match[0]]

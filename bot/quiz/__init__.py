@@ -1,0 +1,1 @@
+"""The quiz engine: questions drawn from the notes, curated questions, selection and FSRS practice."""

@@ -1,0 +1,179 @@
+"""Build the question bank: generated questions from the notes plus curated ones, checked and shuffled."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.notes.model import Deck, NodeKind
+from bot.quiz.config import QuizConfig
+from bot.quiz.curated import CuratedQuestion
+from bot.quiz.drafts import Draft, NotesView
+from bot.quiz.generators import GENERATORS
+from bot.quiz.model import Question, QuestionKind, Source
+from bot.quiz.text import contains, same_choice_key
+from bot.quiz.validate import question_problems
+from bot.search.glossary import Glossary
+from bot.search.passage import render_passage
+
+CHOICES = 4
+EXPLANATION_LIMIT = 700
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """Every sound question, in a stable order, and why others were left out."""
+
+    questions: tuple[Question, ...]
+    dropped: Counter[str] = field(default_factory=Counter)
+    by_id: dict[str, Question] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id.update((q.id, q) for q in self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def get(self, question_id: str) -> Question | None:
+        return self.by_id.get(question_id)
+
+    def select(self, kind: str | None = None, services: Iterable[str] | None = None) -> list[Question]:
+        """Questions of a kind and/or about any of the given services or categories (exact names)."""
+        wanted = set(services) if services is not None else None
+        return [
+            q
+            for q in self.questions
+            if (kind is None or q.kind.value == kind)
+            and (wanted is None or q.service in wanted or q.category in wanted)
+        ]
+
+
+def question_id(kind: QuestionKind, source_id: str, key: str) -> str:
+    """The same note asked the same way keeps its id; editing another note never changes it."""
+    return f"{kind.value[:3]}-{hashlib.sha1(f'{kind.value}|{source_id}|{key}'.encode()).hexdigest()[:10]}"
+
+
+def shuffled(question_id: str, answer: str, distractors: list[str]) -> tuple[tuple[str, ...], int]:
+    """Choices in an order fixed by the question id, so the answer is not always in one place."""
+    choices = [answer, *distractors]
+    order = list(range(len(choices)))
+    random.Random(question_id).shuffle(order)
+    return tuple(choices[i] for i in order), order.index(0)
+
+
+def _explanation(draft: Draft) -> str:
+    path = [*draft.deck.breadcrumb(draft.explain.id)]
+    return f"{' › '.join(path)}\n{render_passage(draft.deck, draft.explain, EXPLANATION_LIMIT)}"
+
+
+def _service_of(deck: Deck, node_id: str) -> tuple[str, str]:
+    service = deck.service_of(node_id)
+    if service is None:
+        return "", ""
+    parent = deck[service.parent] if service.parent else None
+    category = parent.text if parent is not None and parent.kind is NodeKind.CATEGORY else ""
+    return service.text, category
+
+
+def _from_draft(draft: Draft) -> Question | str:
+    """A question, or the reason the draft cannot become one."""
+    taken: list[str] = []
+    keys = {same_choice_key(draft.answer)}
+    ruled_out = {same_choice_key(x) for x in draft.also_right}
+    for candidate in draft.distractors:
+        key = same_choice_key(candidate)
+        if key in keys or key in ruled_out or contains(draft.prompt, candidate):
+            continue
+        keys.add(key)
+        taken.append(candidate)
+        if len(taken) == CHOICES - 1:
+            break
+    if len(taken) < 2:
+        return "too few distractors"
+    qid = question_id(draft.kind, draft.source.id, draft.key)
+    choices, answer = shuffled(qid, draft.answer, taken)
+    service, category = _service_of(draft.deck, draft.source.id)
+    return Question(
+        id=qid,
+        kind=draft.kind,
+        prompt=draft.prompt,
+        choices=choices,
+        answer=answer,
+        explanation=_explanation(draft),
+        source=Source(
+            id=draft.source.id,
+            path=(*draft.deck.breadcrumb(draft.source.id), draft.source.text),
+            line=draft.source.line,
+            file=draft.deck.source,
+        ),
+        service=service,
+        category=category,
+        choice_type=draft.choice_type,
+        cites=draft.cites or (draft.source.id,),
+    )
+
+
+def _from_curated(item: CuratedQuestion) -> Question:
+    first = item.notes[0]
+    service, category = _service_of(item.deck, first.id)
+    quotes = "\n".join(f"出典: {' › '.join([*item.deck.breadcrumb(n.id), n.text])}" for n in item.notes)
+    return Question(
+        id=item.id,
+        kind=QuestionKind.SCENARIO,
+        prompt=item.prompt,
+        choices=item.choices,
+        answer=item.answer,
+        explanation=f"{item.explanation}\n{quotes}",
+        source=Source(first.id, (*item.deck.breadcrumb(first.id), first.text), first.line, item.deck.source),
+        service=service,
+        category=category,
+        choice_type="option",
+        cites=tuple(n.id for n in item.notes),
+    )
+
+
+def build_bank(
+    decks: tuple[Deck, ...],
+    glossary: Glossary,
+    config: QuizConfig,
+    curated: Iterable[CuratedQuestion] = (),
+) -> QuestionBank:
+    """Generate, check and deduplicate. Fewer sound questions beat many doubtful ones."""
+    view = NotesView(decks, glossary, config)
+    dropped: Counter[str] = Counter()
+    drafts = [d for generate in GENERATORS for d in generate(view)]
+    pools = choice_pools(drafts, view)
+    by_file = {deck.source: deck for deck in decks}
+    kept: list[Question] = []
+    prompts: set[str] = set()
+    ids: set[str] = set()
+    candidates: list[Question | str] = [_from_draft(d) for d in drafts]
+    candidates.extend(_from_curated(c) for c in curated)
+    for candidate in candidates:
+        if isinstance(candidate, str):
+            dropped[candidate] += 1
+            continue
+        problems = question_problems(candidate, by_file, pools)
+        if problems:
+            dropped[problems[0]] += 1
+            continue
+        prompt_key = same_choice_key(candidate.prompt)
+        if prompt_key in prompts or candidate.id in ids:
+            dropped["same prompt as another question"] += 1
+            continue
+        prompts.add(prompt_key)
+        ids.add(candidate.id)
+        kept.append(candidate)
+    return QuestionBank(questions=tuple(kept), dropped=dropped)
+
+
+def choice_pools(drafts: list[Draft], view: NotesView) -> dict[str, frozenset[str]]:
+    """Every value each choice type may take: all services, each group's terms or definitions."""
+    pools: dict[str, set[str]] = {"service": set(view.headings())}
+    for draft in drafts:
+        if draft.choice_type != "service" and not draft.choice_type.startswith("quantity:"):
+            pools.setdefault(draft.choice_type, set()).update([draft.answer, *draft.distractors])
+    return {k: frozenset(v) for k, v in pools.items()}

@@ -1,0 +1,107 @@
+"""What a generator proposes, before choices are picked, checked and shuffled into a Question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.notes.model import Deck, Node, NodeKind
+from bot.quiz.config import QuizConfig
+from bot.quiz.model import QuestionKind
+from bot.search.glossary import Glossary
+from bot.search.text import normalize
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A question before its distractors are chosen.
+
+    `distractors` are candidates in order of preference; the bank takes the first ones that pass
+    the rules. `also_right` holds choices that would be right too and so may never be offered.
+    """
+
+    kind: QuestionKind
+    key: str  # tells apart several questions from one note (direction, which number…)
+    deck: Deck
+    source: Node
+    prompt: str
+    answer: str
+    distractors: tuple[str, ...]
+    choice_type: str
+    explain: Node  # the passage the explanation quotes
+    also_right: frozenset[str] = frozenset()
+    cites: tuple[str, ...] = ()
+
+
+@dataclass
+class NotesView:
+    """The decks as the generators see them: services, their categories, names and facts."""
+
+    decks: tuple[Deck, ...]
+    glossary: Glossary
+    config: QuizConfig
+    services: list[tuple[Deck, Node]] = field(init=False)
+    category_of: dict[str, str] = field(init=False)
+    names_of: dict[str, set[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.services = [(deck, s) for deck in self.decks for s in deck.services()]
+        self.category_of = {}
+        for deck, service in self.services:
+            parent = deck[service.parent] if service.parent else None
+            self.category_of[service.text] = (
+                parent.text if parent and parent.kind is NodeKind.CATEGORY else ""
+            )
+        by_heading: dict[str, set[str]] = {}
+        for alias, headings in self.glossary.with_headings(
+            [s.text for _, s in self.services]
+        ).service_aliases.items():
+            for heading in headings:
+                by_heading.setdefault(heading, set()).add(alias)
+        self.names_of = {
+            s.text: by_heading.get(normalize(s.text), set()) | {s.text} for _, s in self.services
+        }
+
+    def headings(self) -> list[str]:
+        return [s.text for _, s in self.services]
+
+    def all_service_names(self) -> set[str]:
+        return {name for names in self.names_of.values() for name in names}
+
+    def facts(self, deck: Deck, node: Node) -> list[Node]:
+        """The node's children that carry study content."""
+        return [deck[c] for c in node.children if deck[c].kind is NodeKind.FACT]
+
+    def distractor_services(self, heading: str) -> list[str]:
+        """Same category first, then services people confuse with it, then the rest in deck order."""
+        category = self.category_of.get(heading, "")
+        same = [h for h in self.headings() if h != heading and self.category_of.get(h) == category]
+        confused = [h for h in self.config.confusable_with(heading) if h in self.category_of]
+        rest = [h for h in self.headings() if h != heading]
+        return list(dict.fromkeys([*same, *confused, *rest]))
+
+    def mentions_service(self, text: str, heading: str | None = None) -> set[str]:
+        """Services (other than `heading`) that a text names."""
+        folded = normalize(text)
+        found: set[str] = set()
+        for other, names in self.names_of.items():
+            if other == heading:
+                continue
+            for name in names:
+                if _names(folded, normalize(name)):
+                    found.add(other)
+                    break
+        return found
+
+
+def _names(text: str, name: str) -> bool:
+    if not name.isascii():
+        return name in text
+    start = text.find(name)
+    while start != -1:
+        before = text[start - 1] if start else " "
+        after_index = start + len(name)
+        after = text[after_index] if after_index < len(text) else " "
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
+            return True
+        start = text.find(name, start + 1)
+    return False

@@ -1,0 +1,93 @@
+"""Numbers and limits: a fact with a number and unit, asked as a blank.
+
+Distractors are values of the same unit: those found elsewhere in the notes first, then plausible
+values from the unit's ladder, closest first; never equal to the answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from bot.notes.model import Deck, Node, NodeKind
+from bot.quiz.drafts import Draft, NotesView
+from bot.quiz.model import QuestionKind
+from bot.quiz.quantities import LADDERS, Quantity, find_quantities, format_value
+from bot.quiz.text import reads_alone
+
+BLANK = "（　?　）"
+_RANGE_HEAD = re.compile(r"^.*?[~～〜\-]\s*")
+
+
+def number_drafts(view: NotesView) -> Iterator[Draft]:
+    seen_values = _values_in_notes(view)
+    for deck in view.decks:
+        for node in deck.walk():
+            if not node.is_fact:
+                continue
+            text = unicodedata.normalize("NFKC", node.text)
+            for i, quantity in enumerate(find_quantities(text)):
+                draft = _draft(view, deck, node, text, quantity, i, seen_values)
+                if draft is not None:
+                    yield draft
+
+
+def _draft(
+    view: NotesView, deck: Deck, node: Node, text: str, q: Quantity, i: int, seen: dict[str, set[float]]
+) -> Draft | None:
+    prompt_text = text[: q.start] + BLANK + text[q.end :]
+    if not reads_alone(prompt_text.replace(BLANK, "X"), minimum=6) and len(prompt_text) < 10:
+        return None
+    distractors = _range_distractors(q) if q.is_range else _distractors(q, seen.get(q.unit, set()))
+    if len(distractors) < 2:
+        return None
+    crumbs = [n.text for n in deck.ancestors(node.id) if n.kind in (NodeKind.SERVICE, NodeKind.FACT)]
+    return Draft(
+        kind=QuestionKind.NUMBER,
+        key=f"number:{i}",
+        deck=deck,
+        source=node,
+        prompt=f"{' › '.join(crumbs)}\n空欄に入る値はどれか。\n「{prompt_text}」",
+        answer=q.text if q.is_range else format_value(q.value, q.unit, q.text),
+        distractors=tuple(distractors),
+        choice_type=f"quantity:{q.unit}",
+        explain=node,
+        cites=(node.id,),
+    )
+
+
+def _distractors(q: Quantity, in_notes: set[float]) -> list[str]:
+    ladder = set(LADDERS.get(q.unit, ()))
+    pool = sorted((in_notes | ladder) - {q.value})
+    if q.value == int(q.value) and q.value > 1:
+        pool = [v for v in pool if v == int(v)]
+
+    # Values from the notes first (they are the ones people confuse), then the closest ladder values.
+    def closeness(v: float) -> tuple[int, float]:
+        ratio = max(v, q.value) / max(min(v, q.value), 1e-9)
+        return (0 if v in in_notes else 1, ratio)
+
+    return [format_value(v, q.unit, q.text) for v in sorted(pool, key=closeness)]
+
+
+def _range_distractors(q: Quantity) -> list[str]:
+    """Ranges keep their lower end and vary the upper one ('1～3600秒' → '1～900秒')."""
+    assert q.low is not None
+    head = _RANGE_HEAD.match(q.text)
+    if head is None:
+        return []
+    ladder = [v for v in LADDERS.get(q.unit, ()) if v != q.value and v > q.low]
+    ladder.sort(key=lambda v: max(v, q.value) / max(min(v, q.value), 1e-9))
+    return [f"{head.group(0)}{format_value(v, q.unit, q.text)}" for v in ladder]
+
+
+def _values_in_notes(view: NotesView) -> dict[str, set[float]]:
+    found: dict[str, set[float]] = {}
+    for deck in view.decks:
+        for node in deck.walk():
+            if node.is_fact:
+                for q in find_quantities(unicodedata.normalize("NFKC", node.text)):
+                    if not q.is_range:
+                        found.setdefault(q.unit, set()).add(q.value)
+    return found

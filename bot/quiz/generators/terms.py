@@ -1,0 +1,129 @@
+"""Term ↔ definition: sibling bullets of the form 'Term: definition', or a term with a defining child.
+
+Asked both ways round; the distractors are the siblings' definitions (or terms).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.notes.model import Deck, Node, NodeKind
+from bot.quiz.drafts import Draft, NotesView
+from bot.quiz.model import QuestionKind
+from bot.quiz.text import MASK, contains, has_japanese, looks_like_label, mask, reads_alone, same_choice_key
+from bot.search.text import normalize
+
+# 'AWSTemplateFormatVersion: バージョンを記述', 'One at a time ... 一つずつ置き換え'
+_PAIR = re.compile(r"^(?P<term>[^:：。、]{1,40}?)\s*(?:[:：]|\.\.\.|…)\s*(?P<definition>\S.*)$")
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_NAME_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ]{3,}[A-Za-z0-9]|[ァ-ヺー]{4,}")
+MIN_GROUP = 3
+
+
+@dataclass(frozen=True)
+class Pair:
+    term: str
+    definition: str
+    node: Node
+
+
+def _pair(view: NotesView, deck: Deck, node: Node) -> Pair | None:
+    match = _PAIR.match(node.text)
+    if match and not _HIRAGANA.search(match["term"]) and not match["term"].startswith("参考"):
+        return Pair(match["term"].strip(), match["definition"].strip(), node)
+    children = view.facts(deck, node)
+    if not children or not looks_like_label(node.text) or node.text in view.config.generic_labels:
+        return None
+    first = children[0]
+    # The first child must read as a definition: a sentence of its own, not an item of a list.
+    if view.facts(deck, first) or not reads_alone(first.text) or _PAIR.match(first.text):
+        return None
+    if not has_japanese(first.text):
+        return None
+    return Pair(node.text, first.text, node)
+
+
+def _synonyms(view: NotesView, term: str) -> set[str]:
+    """What must be masked in a definition: the term, its glossary synonyms, and its longer
+    Latin and katakana words ('CloudWatch Eventsとの紐づけ' gives away 'CloudWatch Events')."""
+    names = {term, *_NAME_WORDS.findall(term)}
+    for name in list(names):
+        group = view.glossary.terms.get(normalize(name))
+        if group is not None:
+            names.update(view.glossary.groups[group])
+    return names
+
+
+def _overlap(a: str, b: str) -> bool:
+    """'ステージ' and 'デプロイステージ' name overlapping things: one is no distractor for the other."""
+    ka, kb = same_choice_key(a), same_choice_key(b)
+    return ka in kb or kb in ka
+
+
+def _context(deck: Deck, parent: Node) -> str:
+    """Service and topic labels above the group; sentence-like bullets are left out."""
+    chain = [*deck.ancestors(parent.id), parent]
+    crumbs = [
+        n.text
+        for n in chain
+        if n.kind is NodeKind.SERVICE or (n.kind is NodeKind.FACT and looks_like_label(n.text))
+    ]
+    return " › ".join(crumbs)
+
+
+def term_drafts(view: NotesView) -> Iterator[Draft]:
+    for deck in view.decks:
+        for parent in deck.walk():
+            if parent.kind not in (NodeKind.SERVICE, NodeKind.FACT):
+                continue
+            pairs = [p for p in (_pair(view, deck, c) for c in view.facts(deck, parent)) if p is not None]
+            if len(pairs) < MIN_GROUP:
+                continue
+            yield from _group_drafts(view, deck, parent, pairs)
+
+
+def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) -> Iterator[Draft]:
+    context = _context(deck, parent)
+    group_type = f"{parent.id}"
+    for pair in pairs:
+        others = [p for p in pairs if p is not pair]
+        # A sibling whose definition says the same as this one would be right too.
+        same_definition = {
+            p.term
+            for p in others
+            if same_choice_key(p.definition) == same_choice_key(pair.definition)
+            or _overlap(p.term, pair.term)
+        }
+        definition = mask(pair.definition, _synonyms(view, pair.term))
+        if not contains(definition, pair.term) and len(definition.replace(MASK, "")) >= 4:
+            yield Draft(
+                kind=QuestionKind.DEFINITION,
+                key="definition",
+                deck=deck,
+                source=pair.node,
+                prompt=f"{context} のうち、次の説明に当てはまるものはどれか。\n「{definition}」",
+                answer=pair.term,
+                distractors=tuple(p.term for p in others),
+                choice_type=f"term:{group_type}",
+                explain=pair.node,
+                also_right=frozenset(same_definition),
+                cites=(pair.node.id,),
+            )
+        choices = [mask(p.definition, _synonyms(view, p.term)) for p in others]
+        yield Draft(
+            kind=QuestionKind.TERM,
+            key="term",
+            deck=deck,
+            source=pair.node,
+            prompt=f"{context} の「{pair.term}」の説明として正しいものはどれか。",
+            answer=mask(pair.definition, _synonyms(view, pair.term)),
+            distractors=tuple(choices),
+            choice_type=f"definition:{group_type}",
+            explain=pair.node,
+            also_right=frozenset(
+                mask(p.definition, _synonyms(view, p.term)) for p in others if p.term in same_definition
+            ),
+            cites=(pair.node.id,),
+        )

@@ -1,0 +1,58 @@
+"""Questions as values: what is asked, the choices, the answer and where it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class QuestionKind(StrEnum):
+    TERM = "term"  # given a term, pick its definition
+    DEFINITION = "definition"  # given a definition, pick the term
+    SERVICE = "service"  # given a fact with the service masked, pick the service
+    NUMBER = "number"  # a fact with a number blanked out, pick the value
+    FEATURE = "feature"  # given a named feature, pick the service it belongs to
+    SCENARIO = "scenario"  # curated, exam-style
+
+
+@dataclass(frozen=True)
+class Source:
+    """The note a question is drawn from (for curated questions, the first cited note)."""
+
+    id: str
+    path: tuple[str, ...]  # breadcrumb: category › service › … › the note itself
+    line: int
+    file: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question. `choices` are already in display order; `answer` indexes them."""
+
+    id: str
+    kind: QuestionKind
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    explanation: str
+    source: Source
+    service: str
+    category: str
+    choice_type: str  # what every choice is: 'definition', 'term', 'service', a unit such as '秒'
+    cites: tuple[str, ...] = ()  # every note id the question rests on
+
+    @property
+    def correct_choice(self) -> str:
+        return self.choices[self.answer]
+
+    def to_json(self) -> dict[str, object]:
+        """The documented shape of `dop-bot questions --json`."""
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "prompt": self.prompt,
+            "choices": list(self.choices),
+            "answer": self.answer,
+            "explanation": self.explanation,
+            "source": {"id": self.source.id, "path": list(self.source.path), "line": self.source.line},
+        }

@@ -1,0 +1,84 @@
+"""Small text tools for questions: normalising choices, masking names, spotting sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MASK = "〇〇"
+_SPACE = re.compile(r"\s+")
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_KATAKANA_END = re.compile(r"[ァ-ヺ]$")
+_JAPANESE = re.compile(r"[ぁ-ゖァ-ヺ一-龥]")
+
+
+def has_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
+def same_choice_key(text: str) -> str:
+    """Choices that differ only in width, case or spacing count as the same choice."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def contains(haystack: str, needle: str) -> bool:
+    return bool(needle) and same_choice_key(needle) in same_choice_key(haystack)
+
+
+def mask(text: str, names: Iterable[str]) -> str:
+    """Replace every name (longest first; Latin names only as whole words) with 〇〇."""
+    result = unicodedata.normalize("NFKC", text)
+    for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
+        escaped = re.escape(unicodedata.normalize("NFKC", name))
+        if name.isascii():
+            pattern = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
+        elif _KATAKANA_END.search(name):
+            # Glossary forms drop a trailing 'ー' (エラー → エラ): take it along when masking.
+            pattern = escaped + "ー*"
+        else:
+            pattern = escaped
+        result = re.sub(pattern, MASK, result, flags=re.IGNORECASE)
+    # '〇〇〇〇' from adjacent names reads as one blank.
+    return re.sub(f"(?:{MASK})+", MASK, result)
+
+
+def hiragana_share(text: str) -> float:
+    return len(_HIRAGANA.findall(text)) / max(len(text), 1)
+
+
+def looks_like_label(text: str, limit: int = 40) -> bool:
+    """A short name-like bullet ('DeletionPolicy', 'スティッキーセッション'), not a sentence."""
+    return (
+        0 < len(text) <= limit
+        and not text.endswith(("。", "."))
+        and not text.startswith("以下")
+        and hiragana_share(text) <= 0.3
+    )
+
+
+_DANGLING_START = (
+    "以下",
+    "また",
+    "これ",
+    "それ",
+    "そのため",
+    "こちら",
+    "前述",
+    "この",
+    "ただし",
+    "なお",
+    "その",
+)
+_DANGLING_END = ("以下の通り", "以下の通り。", "以下", "以下を参考。", "など", "など。")
+
+
+def reads_alone(text: str, minimum: int = 8) -> bool:
+    """A sentence that makes sense without the bullets around it."""
+    stripped = text.strip()
+    return (
+        len(stripped) >= minimum
+        and not stripped.startswith(_DANGLING_START)
+        and not stripped.endswith(_DANGLING_END)
+        and not stripped.endswith(("：", ":"))
+    )
