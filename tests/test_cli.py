@@ -95,3 +95,39 @@ def test_content_check_fails_on_errors_with_file_and_line(
     assert f"{bad}:1: error: bullet before any heading" in out
     assert f"{tmp_path / 'missing.md'}:0: error: file not found" in out
     assert "terms[1]" in out
+
+
+def test_questions_json_prints_the_bank_with_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--json"]) == 0
+    bank = json.loads(capsys.readouterr().out)
+    assert len(bank) >= 400
+    assert set(bank[0]) == {"id", "kind", "prompt", "choices", "answer", "explanation", "source"}
+    assert set(bank[0]["source"]) == {"id", "path", "line"}
+    assert main(["questions", "--json", "--kind", "number", "--service", "ddb"]) == 0
+    numbers = json.loads(capsys.readouterr().out)
+    assert numbers and all(
+        q["kind"] == "number" and q["source"]["path"][1] == "Amazon DynamoDB" for q in numbers
+    )
+    assert main(["questions", "--service", "nonsense-zzz"]) == 1
+
+
+def test_questions_summary_counts_kinds_and_categories(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions"]) == 0
+    out = capsys.readouterr().out
+    assert "by kind: term" in out and "by category:" in out
+
+
+def test_content_check_reports_bad_curated_questions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "bad.yaml"
+    questions.write_text(
+        "- id: dup-one\n  prompt: p\n  choices: [a, b, c, d]\n  answer: 9\n"
+        "  explanation: e\n  notes: [000000000000]\n"
+        "- id: dup-one\n  prompt: p\n  choices: [a, b, c]\n  answer: 0\n  explanation: e\n  notes: [nope]\n",
+        encoding="utf-8",
+    )
+    assert main(["content", "check", str(questions)]) == 1
+    out = capsys.readouterr().out
+    assert f"{questions}:1: error: question 'dup-one': answer must be a choice index" in out
+    assert f"{questions}:7: error: question 'dup-one': duplicate id" in out

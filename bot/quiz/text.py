@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 MASK = "〇〇"
 _SPACE = re.compile(r"\s+")
@@ -28,19 +29,28 @@ def contains(haystack: str, needle: str) -> bool:
 
 def mask(text: str, names: Iterable[str]) -> str:
     """Replace every name (longest first; Latin names only as whole words) with 〇〇."""
-    result = unicodedata.normalize("NFKC", text)
-    for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
+    pattern = _mask_pattern(frozenset(n for n in names if n.strip()))
+    if pattern is None:
+        return unicodedata.normalize("NFKC", text)
+    masked = pattern.sub(MASK, unicodedata.normalize("NFKC", text))
+    # '〇〇〇〇' from adjacent names reads as one blank.
+    return re.sub(f"(?:{MASK})+", MASK, masked)
+
+
+@lru_cache(maxsize=4096)
+def _mask_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation for a set of names: compiled once, not once per name per call."""
+    parts: list[str] = []
+    for name in sorted(names, key=lambda n: (-len(n), n)):
         escaped = re.escape(unicodedata.normalize("NFKC", name))
         if name.isascii():
-            pattern = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])"
+            parts.append(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])")
         elif _KATAKANA_END.search(name):
             # Glossary forms drop a trailing 'ー' (エラー → エラ): take it along when masking.
-            pattern = escaped + "ー*"
+            parts.append(escaped + "ー*")
         else:
-            pattern = escaped
-        result = re.sub(pattern, MASK, result, flags=re.IGNORECASE)
-    # '〇〇〇〇' from adjacent names reads as one blank.
-    return re.sub(f"(?:{MASK})+", MASK, result)
+            parts.append(escaped)
+    return re.compile("|".join(parts), flags=re.IGNORECASE) if parts else None
 
 
 def hiragana_share(text: str) -> float:

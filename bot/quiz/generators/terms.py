@@ -56,6 +56,12 @@ def _synonyms(view: NotesView, term: str) -> set[str]:
     return names
 
 
+def readable(masked: str, original: str) -> bool:
+    """A definition still worth reading once names are masked: one blank at most, most words left."""
+    rest = masked.replace(MASK, "")
+    return masked.count(MASK) <= 1 and len(rest) >= 6 and len(rest) >= 0.6 * len(original)
+
+
 def _overlap(a: str, b: str) -> bool:
     """'ステージ' and 'デプロイステージ' name overlapping things: one is no distractor for the other."""
     ka, kb = same_choice_key(a), same_choice_key(b)
@@ -87,6 +93,7 @@ def term_drafts(view: NotesView) -> Iterator[Draft]:
 def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) -> Iterator[Draft]:
     context = _context(deck, parent)
     group_type = f"{parent.id}"
+    masked = {id(p): mask(p.definition, _synonyms(view, p.term)) for p in pairs}
     for pair in pairs:
         others = [p for p in pairs if p is not pair]
         # A sibling whose definition says the same as this one would be right too.
@@ -96,8 +103,8 @@ def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) 
             if same_choice_key(p.definition) == same_choice_key(pair.definition)
             or _overlap(p.term, pair.term)
         }
-        definition = mask(pair.definition, _synonyms(view, pair.term))
-        if not contains(definition, pair.term) and len(definition.replace(MASK, "")) >= 4:
+        definition = masked[id(pair)]
+        if not contains(definition, pair.term) and readable(definition, pair.definition):
             yield Draft(
                 kind=QuestionKind.DEFINITION,
                 key="definition",
@@ -111,19 +118,19 @@ def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) 
                 also_right=frozenset(same_definition),
                 cites=(pair.node.id,),
             )
-        choices = [mask(p.definition, _synonyms(view, p.term)) for p in others]
+        if not readable(definition, pair.definition):
+            continue
+        choices = [masked[id(p)] for p in others if readable(masked[id(p)], p.definition)]
         yield Draft(
             kind=QuestionKind.TERM,
             key="term",
             deck=deck,
             source=pair.node,
             prompt=f"{context} の「{pair.term}」の説明として正しいものはどれか。",
-            answer=mask(pair.definition, _synonyms(view, pair.term)),
+            answer=masked[id(pair)],
             distractors=tuple(choices),
             choice_type=f"definition:{group_type}",
             explain=pair.node,
-            also_right=frozenset(
-                mask(p.definition, _synonyms(view, p.term)) for p in others if p.term in same_definition
-            ),
+            also_right=frozenset(masked[id(p)] for p in others if p.term in same_definition),
             cites=(pair.node.id,),
         )
