@@ -44,8 +44,9 @@ def load_curated(
         source = (display or {}).get(path, str(path))
         try:
             text = path.read_text(encoding="utf-8")
-            data = yaml.compose(text)  # nodes carry line numbers
-            items = yaml.safe_load(text)
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it
+            data = yaml.compose(text, Loader=loader)  # nodes carry line numbers
+            items = yaml.load(text, Loader=loader)
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Diagnostic(source, 0, "error", f"cannot read: {exc}"))
             continue

@@ -23,11 +23,11 @@ _SOFT_MATCH = 0.6  # share of a Japanese form's (idf-weighted) bigrams that must
 _IN_CHILDREN = 0.8  # a term found below a bullet counts nearly as much as in it
 _IN_ANCESTOR = 0.5  # a term in the enclosing topic label gives context, not an answer
 _LABEL_BONUS = 0.25  # a short bullet with children that names the term is the topic itself
-_TOGETHER_BONUS = 0.0
 _SERVICE_WEIGHT = 1.5  # being in the named service outweighs any single other term
 _MENTION = 0.6  # naming a service in passing is weaker evidence than being in its section
 _SIZE_PENALTY = 0.005  # among equals, the smaller passage is the more specific one
 _KEEP_RATIO = 0.15
+_SHORTLIST = 50
 _CONTEXT_MAX_NODES = 7
 _SUGGEST_SCORE = 60
 _NO_NODES: IntArray = np.zeros(0, dtype=np.int32)
@@ -115,11 +115,9 @@ class SearchEngine:
                     own[nodes] = np.maximum(own[nodes], values)
         return own
 
-    def _below(self, own: FloatArray) -> FloatArray:
-        """For each node, the best match among its descendants."""
-        best = np.zeros_like(own)
-        nodes: IntArray = np.flatnonzero(own).astype(np.int32)
-        values = own[nodes]
+    def _below(self, nodes: IntArray, values: FloatArray) -> FloatArray:
+        """For each node, the best match among its descendants (walking up from the matches)."""
+        best = np.zeros(self.index.size, dtype=np.float32)
         while nodes.size:
             nodes = self.index.parent[nodes]
             keep = nodes >= 0
@@ -127,12 +125,10 @@ class SearchEngine:
             np.maximum.at(best, nodes, values)
         return best
 
-    def _above(self, own: FloatArray) -> FloatArray:
-        """1 for nodes that sit below a matching node."""
-        nodes = np.flatnonzero(own)
-        marks = np.zeros(self.index.size + 1, dtype=np.int32)
-        np.add.at(marks, nodes + 1, 1)
-        np.add.at(marks, self.index.end[nodes], -1)
+    def _above(self, nodes: IntArray) -> FloatArray:
+        """1 for nodes that sit below a matching node: +1 where a subtree opens, -1 where it ends."""
+        size = self.index.size + 1
+        marks = np.bincount(nodes + 1, minlength=size) - np.bincount(self.index.end[nodes], minlength=size)
         return (np.cumsum(marks[:-1]) > 0).astype(np.float32)
 
     def _service_membership(self, headings: frozenset[str]) -> FloatArray:
@@ -147,25 +143,22 @@ class SearchEngine:
         candidates = int(index.is_candidate.sum()) or 1
         total = np.zeros(index.size, dtype=np.float32)
         label = np.zeros(index.size, dtype=np.float32)
-        together = np.zeros(index.size, dtype=np.int32)
         weights: list[float] = []
         for unit in plan.units:
             own = self._own(unit.forms)
-            df = int(np.count_nonzero(own[index.is_candidate]))
+            nodes: IntArray = np.flatnonzero(own).astype(np.int32)
+            df = int(np.count_nonzero(index.is_candidate[nodes]))
             if df == 0:
                 continue
             weight = math.log(1 + candidates / df)
             weights.append(weight)
-            value = np.maximum(own, _IN_CHILDREN * self._below(own))
-            np.maximum(value, _IN_ANCESTOR * self._above(own), out=value)
+            value = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
+            np.maximum(value, _IN_ANCESTOR * self._above(nodes), out=value)
             total += weight * value
             label += weight * own
-            together += own > 0
         if not weights:
             return self._overviews(plan.headings)
         total += _LABEL_BONUS * label * index.is_label
-        # Terms found side by side in one bullet answer more than terms spread over a topic.
-        total += _TOGETHER_BONUS * label * (together >= 2)
         answered = total > 0
         weight_sum = sum(weights)
         named = np.zeros(index.size, dtype=bool)
@@ -188,7 +181,10 @@ class SearchEngine:
         finite = np.flatnonzero(np.isfinite(score))
         if finite.size == 0:
             return []
-        order = finite[np.argsort(-score[finite], kind="stable")][:50]
+        if finite.size > _SHORTLIST:
+            # Only the best few can be hits: partition instead of sorting every match.
+            finite = finite[np.argpartition(-score[finite], _SHORTLIST)[:_SHORTLIST]]
+        order = finite[np.lexsort((finite, -score[finite]))]  # best first; ties in document order
         best = float(score[order[0]])
         taken: list[tuple[int, float]] = []
         for i in order:
