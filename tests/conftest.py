@@ -53,3 +53,12 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 28, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh, migrated database; every test that uses it runs on SQLite and on Postgres."""
+    from tests.databases import fresh_database
+
+    async with fresh_database(request.param, tmp_path) as db:
+        yield db

@@ -1,0 +1,50 @@
+"""Answering a channel's daily question: the first click counts, the person gets private feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.quiz.bank import QuestionBank
+from bot.quiz.model import Question
+from bot.storage.daily import DailyLedger
+from bot.storage.refs import UserRef
+
+
+class AnswerStatus(StrEnum):
+    RECORDED = "recorded"
+    ALREADY_ANSWERED = "already_answered"  # a second click: the first answer stands
+    CLOSED = "closed"  # too late: the results are out
+    UNKNOWN = "unknown"  # no such post, or its question left the bank
+
+
+@dataclass(frozen=True)
+class DailyAnswer:
+    status: AnswerStatus
+    question: Question | None = None
+    choice: int | None = None
+    correct: bool = False
+
+
+@dataclass
+class DailyAnswerService:
+    ledger: DailyLedger
+    bank: QuestionBank
+    clock: Clock
+
+    async def answer(self, post_id: int, user: UserRef, choice: int) -> DailyAnswer:
+        """Record a click. Each call is one transaction: nothing is half-written if the database fails."""
+        post = await self.ledger.get(post_id)
+        question = self.bank.get(post.question_id) if post else None
+        if post is None or question is None or not 0 <= choice < len(question.choices):
+            return DailyAnswer(AnswerStatus.UNKNOWN)
+        record = await self.ledger.record_answer(
+            post_id, user, choice, choice == question.answer, self.clock.now()
+        )
+        if record is None:
+            return DailyAnswer(AnswerStatus.UNKNOWN)
+        if record.closed:
+            return DailyAnswer(AnswerStatus.CLOSED, question)
+        status = AnswerStatus.RECORDED if record.recorded else AnswerStatus.ALREADY_ANSWERED
+        return DailyAnswer(status, question, record.choice, record.correct)

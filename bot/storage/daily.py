@@ -1,0 +1,256 @@
+"""Daily posts and their answers: claim a channel's day once, count one answer per user, close and
+advance everyone's streaks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.stats.streaks import DayOutcome, Streaks, advance, with_open_day
+from bot.storage.database import Database
+from bot.storage.identities import channel_id, insert_ignore, user_id
+from bot.storage.models import Answer, DailyPost, StreakState, User
+from bot.storage.refs import ChannelRef, UserRef
+
+OPEN = ("claimed", "posted")
+
+
+@dataclass(frozen=True)
+class PostInfo:
+    id: int
+    channel_id: int
+    local_date: date
+    question_id: str
+    status: str
+    message_ref: str | None
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """What happened to an answer: recorded now, or the first one that counts (a repeat click)."""
+
+    post: PostInfo
+    recorded: bool
+    choice: int
+    correct: bool
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class PostResults:
+    post: PostInfo
+    counts: Counter[int]
+    answerers: tuple[tuple[str, int, bool], ...]  # (display name, choice, correct), first answers first
+
+
+def _info(post: DailyPost) -> PostInfo:
+    return PostInfo(
+        post.id, post.channel_id, post.local_date, post.question_id, post.status, post.message_ref
+    )
+
+
+@dataclass
+class DailyLedger:
+    db: Database
+
+    async def claim(self, channel: ChannelRef, day: date, question_id: str, now: datetime) -> PostInfo | None:
+        """Claim (channel, day) before posting; None if someone (a replica, a retry) already has it."""
+        async with self.db.transaction() as session:
+            cid = await channel_id(session, channel, now)
+            values = {
+                "channel_id": cid,
+                "local_date": day,
+                "question_id": question_id,
+                "status": "claimed",
+                "attempts": 0,
+                "claimed_at": now,
+            }
+            inserted = await session.execute(
+                insert_ignore(session, DailyPost.__table__, values).returning(DailyPost.id)
+            )
+            post_id = inserted.scalar_one_or_none()
+            if post_id is None:
+                return None
+            post = await session.get(DailyPost, post_id)
+            assert post is not None
+            return _info(post)
+
+    async def mark_posted(self, post_id: int, message_ref: str, now: datetime) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(DailyPost)
+                .where(DailyPost.id == post_id)
+                .values(
+                    status="posted", message_ref=message_ref, opened_at=now, attempts=DailyPost.attempts + 1
+                )
+            )
+
+    async def get(self, post_id: int) -> PostInfo | None:
+        async with self.db.transaction() as session:
+            post = await session.get(DailyPost, post_id)
+            return None if post is None else _info(post)
+
+    async def record_answer(
+        self, post_id: int, user: UserRef, choice: int, correct: bool, now: datetime
+    ) -> AnswerRecord | None:
+        """The first answer counts; a second click finds it and changes nothing. None: no such post."""
+        async with self.db.transaction() as session:
+            post = await session.get(DailyPost, post_id)
+            if post is None:
+                return None
+            info = _info(post)
+            if post.status == "closed":
+                return AnswerRecord(info, recorded=False, choice=choice, correct=correct, closed=True)
+            uid = await user_id(session, user, now)
+            values = {
+                "post_id": post_id,
+                "user_id": uid,
+                "question_id": post.question_id,
+                "choice": choice,
+                "correct": correct,
+                "answered_at": now,
+            }
+            inserted = await session.execute(
+                insert_ignore(session, Answer.__table__, values).returning(Answer.id)
+            )
+            if inserted.scalar_one_or_none() is not None:
+                return AnswerRecord(info, recorded=True, choice=choice, correct=correct)
+            first = (
+                await session.execute(select(Answer).where(Answer.post_id == post_id, Answer.user_id == uid))
+            ).scalar_one()
+            return AnswerRecord(info, recorded=False, choice=first.choice, correct=first.correct)
+
+    async def close(self, post_id: int, now: datetime) -> PostResults | None:
+        """Close the post once and advance every streak of its channel; closing again changes nothing."""
+        async with self.db.transaction() as session:
+            post = (
+                await session.execute(select(DailyPost).where(DailyPost.id == post_id).with_for_update())
+            ).scalar_one_or_none()
+            if post is None:
+                return None
+            if post.status != "closed":
+                await _advance_streaks(session, post)
+                post.status, post.closed_at = "closed", now
+            return await _results(session, post)
+
+    async def results(self, post_id: int) -> PostResults | None:
+        async with self.db.transaction() as session:
+            post = await session.get(DailyPost, post_id)
+            return None if post is None else await _results(session, post)
+
+    async def streaks(self, channel: ChannelRef, user: UserRef, now: datetime) -> Streaks:
+        """As of the last closed post, plus today's answer if the open post has one."""
+        async with self.db.transaction() as session:
+            cid = await channel_id(session, channel, now)
+            uid = await user_id(session, user, now)
+            row = await session.get(StreakState, (cid, uid))
+            state = (
+                Streaks()
+                if row is None
+                else Streaks(row.current, row.longest, row.current_correct, row.longest_correct)
+            )
+            open_post = (
+                await session.execute(
+                    select(DailyPost.id)
+                    .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
+                    .order_by(DailyPost.local_date.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if open_post is None:
+                return state
+            answer = (
+                await session.execute(
+                    select(Answer.correct).where(Answer.post_id == open_post, Answer.user_id == uid)
+                )
+            ).scalar_one_or_none()
+            return with_open_day(state, None if answer is None else DayOutcome(True, bool(answer)))
+
+
+async def _advance_streaks(session: AsyncSession, post: DailyPost) -> None:
+    """One question day closes: answerers go up by one, everyone else in the channel drops to zero.
+
+    Two set-based UPDATEs, so a channel of 10,000 people costs two statements, not 10,000.
+    """
+    answerers = select(Answer.user_id).where(Answer.post_id == post.id)
+    missing = (
+        select(Answer.user_id)
+        .where(Answer.post_id == post.id)
+        .where(
+            ~select(StreakState.user_id)
+            .where(StreakState.channel_id == post.channel_id, StreakState.user_id == Answer.user_id)
+            .exists()
+        )
+    )
+    new_rows = [
+        {
+            "channel_id": post.channel_id,
+            "user_id": uid,
+            "current": 0,
+            "longest": 0,
+            "current_correct": 0,
+            "longest_correct": 0,
+            "last_post_id": None,
+        }
+        for uid in (await session.execute(missing)).scalars()
+    ]
+    if new_rows:
+        await session.execute(insert_ignore(session, StreakState.__table__, new_rows))
+    await session.execute(
+        update(StreakState)
+        .where(StreakState.channel_id == post.channel_id, StreakState.user_id.not_in(answerers))
+        .values(current=0, current_correct=0, last_post_id=post.id)
+    )
+    correct = (
+        select(Answer.correct)
+        .where(Answer.post_id == post.id, Answer.user_id == StreakState.user_id)
+        .scalar_subquery()
+    )
+    grown = StreakState.current + 1
+    grown_correct = case((correct, StreakState.current_correct + 1), else_=0)
+    await session.execute(
+        update(StreakState)
+        .where(StreakState.channel_id == post.channel_id, StreakState.user_id.in_(answerers))
+        .values(
+            current=grown,
+            longest=case((StreakState.longest < grown, grown), else_=StreakState.longest),
+            current_correct=grown_correct,
+            longest_correct=case(
+                (StreakState.longest_correct < grown_correct, grown_correct),
+                else_=StreakState.longest_correct,
+            ),
+            last_post_id=post.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _results(session: AsyncSession, post: DailyPost) -> PostResults:
+    rows = (
+        await session.execute(
+            select(User.display_name, User.external_id, Answer.choice, Answer.correct)
+            .join(User, User.id == Answer.user_id)
+            .where(Answer.post_id == post.id)
+            .order_by(Answer.answered_at, Answer.id)
+        )
+    ).all()
+    counts: Counter[int] = Counter(r.choice for r in rows)
+    return PostResults(
+        _info(post), counts, tuple((r.display_name or r.external_id, r.choice, bool(r.correct)) for r in rows)
+    )
+
+
+def rebuild(days: list[dict[int, bool]], users: set[int]) -> dict[int, Streaks]:
+    """Streaks recomputed from scratch: closed days oldest first, each {user: correct}. For checks."""
+    states = {u: Streaks() for u in users}
+    for answers in days:
+        for u in users:
+            states[u] = advance(states[u], DayOutcome(u in answers, answers.get(u, False)))
+    return states
+
+
+__all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults", "and_", "rebuild"]

@@ -1,0 +1,38 @@
+"""Alembic environment. dop-bot hands it a live connection (bot/storage/migrations.py); run from the
+alembic CLI it builds its own from DATABASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.storage.models import Base
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    # render_as_batch: SQLite cannot ALTER most things in place, so migrations rebuild tables.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_standalone() -> None:
+    from bot.storage.database import async_url
+
+    engine = create_async_engine(async_url(os.environ["DATABASE_URL"]))
+    async with engine.begin() as connection:
+        await connection.run_sync(_run)
+    await engine.dispose()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    asyncio.run(_run_standalone())

@@ -1,0 +1,131 @@
+"""Daily posts on SQLite and Postgres: claimed once, one counted answer per user, streaks on close."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.daily import AnswerStatus, DailyAnswerService
+from bot.quiz.bank import QuestionBank
+from bot.stats.streaks import Streaks
+from bot.storage.daily import DailyLedger
+from bot.storage.database import Database, StorageUnavailable
+from bot.storage.models import Answer, User
+from bot.storage.refs import ChannelRef, UserRef
+from tests.conftest import FakeClock
+
+CHANNEL = ChannelRef("slack", "T1", "C1", "general")
+
+
+async def _count(db: Database, model: type) -> int:
+    async with db.transaction() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_a_day_is_claimed_once_even_by_racing_replicas(database: Database, clock: FakeClock) -> None:
+    ledger = DailyLedger(database)
+    day = date(2026, 11, 30)
+    claims = await asyncio.gather(*(ledger.claim(CHANNEL, day, "q-1", clock.now()) for _ in range(8)))
+    assert sum(c is not None for c in claims) == 1
+    assert await ledger.claim(CHANNEL, day + timedelta(days=1), "q-2", clock.now()) is not None
+
+
+async def test_the_first_answer_counts_and_a_second_click_is_answered_politely(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    ledger = DailyLedger(database)
+    question = bank.questions[0]
+    post = await ledger.claim(CHANNEL, date(2026, 11, 30), question.id, clock.now())
+    assert post is not None
+    service = DailyAnswerService(ledger, bank, clock)
+    alice = UserRef("slack", "U1", "alice")
+    wrong = (question.answer + 1) % len(question.choices)
+    first = await service.answer(post.id, alice, wrong)
+    again = await service.answer(post.id, alice, question.answer)
+    assert first.status is AnswerStatus.RECORDED and not first.correct
+    assert again.status is AnswerStatus.ALREADY_ANSWERED and again.choice == wrong and not again.correct
+    assert await _count(database, Answer) == 1
+    assert (await service.answer(post.id + 999, alice, 0)).status is AnswerStatus.UNKNOWN
+    assert (await service.answer(post.id, alice, 99)).status is AnswerStatus.UNKNOWN
+    results = await ledger.close(post.id, clock.now())
+    assert results is not None and results.counts == {wrong: 1}
+    late = await service.answer(post.id, UserRef("slack", "U2"), question.answer)
+    assert late.status is AnswerStatus.CLOSED and late.question == question
+    assert await _count(database, Answer) == 1
+
+
+async def test_concurrent_double_clicks_record_exactly_once(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    ledger = DailyLedger(database)
+    question = bank.questions[1]
+    post = await ledger.claim(CHANNEL, date(2026, 12, 1), question.id, clock.now())
+    assert post is not None
+    service = DailyAnswerService(ledger, bank, clock)
+    users = [UserRef("slack", f"U{i}") for i in range(20)]
+    outcomes = await asyncio.gather(
+        *(service.answer(post.id, u, question.answer) for u in users for _ in range(3))
+    )
+    assert sum(o.status is AnswerStatus.RECORDED for o in outcomes) == 20
+    assert await _count(database, Answer) == 20
+    assert await _count(database, User) == 20
+
+
+async def test_streaks_count_question_days_and_reset_on_a_missed_one(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    ledger = DailyLedger(database)
+    service = DailyAnswerService(ledger, bank, clock)
+    alice, bob = UserRef("slack", "A"), UserRef("slack", "B")
+    plan = [(True, True), (True, False), (False, True), (True, True)]  # (alice answers right?, bob answers?)
+    for i, (alice_right, bob_answers) in enumerate(plan):
+        question = bank.questions[10 + i]
+        post = await ledger.claim(CHANNEL, date(2026, 12, 1) + timedelta(days=i), question.id, clock.now())
+        assert post is not None
+        alice_choice = question.answer if alice_right else (question.answer + 1) % len(question.choices)
+        await service.answer(post.id, alice, alice_choice)
+        if bob_answers:
+            await service.answer(post.id, bob, question.answer)
+        await ledger.close(post.id, clock.now())
+        await ledger.close(post.id, clock.now())  # closing twice changes nothing
+    # alice: right, right, wrong, right; bob: right, -, right, right
+    assert await ledger.streaks(CHANNEL, alice, clock.now()) == Streaks(4, 4, 1, 2)
+    assert await ledger.streaks(CHANNEL, bob, clock.now()) == Streaks(2, 2, 2, 2)
+    # An open post answered today counts already; unanswered, it costs nothing yet.
+    question = bank.questions[20]
+    post = await ledger.claim(CHANNEL, date(2026, 12, 5), question.id, clock.now())
+    assert post is not None
+    await service.answer(post.id, alice, question.answer)
+    assert await ledger.streaks(CHANNEL, alice, clock.now()) == Streaks(5, 5, 2, 2)
+    assert await ledger.streaks(CHANNEL, bob, clock.now()) == Streaks(2, 2, 2, 2)
+
+
+async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
+    database: Database, bank: QuestionBank, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = DailyLedger(database)
+    question = bank.questions[2]
+    post = await ledger.claim(CHANNEL, date(2026, 12, 2), question.id, clock.now())
+    assert post is not None
+    users_before = await _count(database, User)
+
+    from bot.storage import daily as daily_module
+
+    real_insert = daily_module.insert_ignore
+
+    def failing(session, table, values):  # type: ignore[no-untyped-def]
+        if table is Answer.__table__:
+            raise ConnectionResetError("connection lost")
+        return real_insert(session, table, values)
+
+    monkeypatch.setattr(daily_module, "insert_ignore", failing)
+    with pytest.raises(StorageUnavailable):
+        await DailyAnswerService(ledger, bank, clock).answer(
+            post.id, UserRef("slack", "NEW"), question.answer
+        )
+    monkeypatch.undo()
+    assert await _count(database, User) == users_before  # the user row went with the failed answer
+    assert await _count(database, Answer) == 0
