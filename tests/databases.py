@@ -30,28 +30,40 @@ async def _admin() -> asyncpg.Connection:
         pytest.skip(f"Postgres not reachable at {POSTGRES_URL}: {exc}")
 
 
+async def create_database(backend: str, tmp_path: Path) -> str:
+    """A new, empty database; its URL."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / f'dop-bot-{uuid.uuid4().hex[:8]}.sqlite3'}"
+    name = f"dop_test_{uuid.uuid4().hex[:12]}"
+    admin = await _admin()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    name = url.rpartition("/")[2]
+    admin = await _admin()
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 @asynccontextmanager
 async def fresh_database(backend: str, tmp_path: Path, migrate: bool = True) -> AsyncIterator[Database]:
     """A migrated, empty database of the given backend, removed afterwards."""
-    if backend == "sqlite":
-        db = Database.open(f"sqlite:///{tmp_path / 'dop-bot.sqlite3'}")
-        try:
-            if migrate:
-                await db.upgrade()
-            yield db
-        finally:
-            await db.close()
-        return
-    name = f"dop_test_{uuid.uuid4().hex[:12]}"
-    admin = await _admin()
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = POSTGRES_URL.rpartition("/")
-    db = Database.open(f"{base}/{name}")
+    url = await create_database(backend, tmp_path)
+    db = Database.open(url)
     try:
         if migrate:
             await db.upgrade()
         yield db
     finally:
         await db.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(url)
