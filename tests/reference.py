@@ -43,10 +43,7 @@ def naive_streaks(
             continue  # still open and not answered yet: no verdict
         if day in by_day:
             current = current + 1
-            if by_day[day]:
-                current_right = current_right + 1
-            else:
-                current_right = 0
+            current_right = current_right + 1 if by_day[day] else 0
         else:
             current = 0
             current_right = 0
