@@ -14,7 +14,7 @@ from typing import Any
 
 from adapters.clock import SystemClock
 from adapters.console import render_text, run_console
-from bot.bootstrap import build_core
+from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings, load_settings
 from bot.content import check_files, load_content
 from bot.i18n import Messages
@@ -24,13 +24,27 @@ from bot.practice import resolve_scope
 from bot.quiz.bank import QuestionBank
 from bot.quiz.curated import question_files
 from bot.search import SearchEngine, SearchOutcome
+from bot.stats_commands import valid_week
+from bot.storage.database import DatabaseNewerThanCode, StorageUnavailable, safe_url
+from bot.storage.refs import ChannelRef
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dop-bot", description="DOP study companion for Slack and Discord")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("console", help="chat with the bot locally (no tokens needed)")
+    commands.add_parser("console", help="chat with the bot locally (no tokens needed; SQLite by default)")
+
+    db = commands.add_parser("db", help="the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the migrations (every start does this too)")
+
+    report = commands.add_parser("report", help="print a channel's weekly report")
+    report.add_argument(
+        "--channel", required=True, help="PLATFORM:WORKSPACE:CHANNEL, e.g. console:local:console"
+    )
+    report.add_argument("--week", help="ISO week such as 2026-W48 (default: this week)")
+    report.add_argument("--chart", type=Path, help="also write the PNG chart to this file")
 
     ask = commands.add_parser("ask", help="look something up in the notes")
     ask.add_argument("--json", action="store_true", help="print hits as JSON")
@@ -72,13 +86,13 @@ def _main(argv: Sequence[str] | None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
     if args.command == "content":
         return check_content(settings, args.files)
-    core = build_core(settings, SystemClock())
     messages = Messages(settings.locale)
-    if args.command == "console":
-        asyncio.run(run_console(core.dispatcher))
-        return 0
+    if args.command in ("console", "db", "report"):
+        return asyncio.run(_with_database(settings, args, messages))
+    core = build_core(settings, SystemClock())
     if args.command == "topics":
         print(render_text(topics_reply(core.engine, messages, " ".join(args.service)), messages))
         return 0
@@ -87,6 +101,50 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "questions":
         return list_questions(core.bank, core.engine, args.kind, args.service, as_json=args.json)
     return 2
+
+
+async def _with_database(settings: Settings, args: argparse.Namespace, messages: Messages) -> int:
+    """Commands that keep state: open the database first and say plainly if that fails."""
+    try:
+        core = await start_core(settings, SystemClock())
+    except StorageUnavailable as exc:
+        print(
+            messages("storage.start_failed", url=safe_url(settings.database()), reason=exc), file=sys.stderr
+        )
+        return 1
+    except DatabaseNewerThanCode as exc:
+        print(messages("storage.newer", revision=str(exc)), file=sys.stderr)
+        return 1
+    try:
+        if args.command == "console":
+            await run_console(core.dispatcher)
+        elif args.command == "db":
+            print(messages("storage.upgraded", url=safe_url(settings.database())))
+        elif args.command == "report":
+            return await _report(core, args, messages)
+        return 0
+    finally:
+        await core.close()
+
+
+async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> int:
+    assert core.stats is not None
+    platform, _, rest = args.channel.partition(":")
+    workspace, _, channel = rest.partition(":")
+    if not (platform and workspace and channel):
+        print("--channel must look like PLATFORM:WORKSPACE:CHANNEL", file=sys.stderr)
+        return 2
+    week = (args.week or core.stats.this_week()).upper()
+    if not valid_week(week):
+        print(messages("report.bad_week"), file=sys.stderr)
+        return 2
+    reply = await core.stats.report(
+        ChannelRef(platform, workspace, channel), week, messages, chart=bool(args.chart)
+    )
+    print(render_text(reply, messages))
+    if args.chart and reply.attachment is not None:
+        args.chart.write_bytes(reply.attachment.data)
+    return 0
 
 
 def list_questions(

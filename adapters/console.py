@@ -47,7 +47,7 @@ class ConsoleSession:
     dispatcher: Dispatcher
     requester: Requester = field(
         default_factory=lambda: Requester(
-            platform="console", user_id="local", channel_id="console", can_manage=True
+            platform="console", user_id="local", channel_id="console", workspace_id="local", can_manage=True
         )
     )
 

@@ -30,6 +30,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("quiz", ("q", "practice", "クイズ", "問題", "練習"), "/dop quiz dynamodb"),
     Subcommand("review", ("r", "復習"), "/dop review"),
     Subcommand("answer", ("ans", "回答", "答え"), "/dop answer 2"),
+    Subcommand("stats", ("stat", "成績", "記録"), "/dop stats"),
+    Subcommand("report", ("レポート", "週報"), "/dop report"),
     Subcommand("help", ("h", "?", "ヘルプ", "使い方"), "/dop help"),
 )
 _BY_NAME = {name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)}

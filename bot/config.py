@@ -25,6 +25,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "DOP_DATABASE_URL")
     )
     log_level: str = "INFO"
+    timezone: str = "Asia/Tokyo"  # for channels without a schedule of their own (the console)
 
     def content_path(self) -> Path:
         """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""

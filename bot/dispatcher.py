@@ -12,6 +12,7 @@ from bot.i18n import Messages
 from bot.lookup import ask_reply, help_reply, topics_reply
 from bot.replies import Reply, ReplyKind
 from bot.search import SearchEngine
+from bot.storage.database import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class Requester:
     display_name: str | None = None
     locale: str | None = None
     can_manage: bool = False
+    workspace_id: str = "default"
 
 
 Handler = Callable[[Requester, str, Messages], Awaitable[list[Reply]]]
@@ -62,6 +64,9 @@ class Dispatcher:
             if handler is None:
                 return [Reply(body=messages("command.unknown", name=command.name), kind=ReplyKind.PROBLEM)]
             return await handler(requester, command.args, messages)
+        except StorageUnavailable:
+            log.warning("database unavailable while handling a command on %s", requester.platform)
+            return [Reply(body=messages("storage.unavailable"), kind=ReplyKind.PROBLEM)]
         except Exception:
             error_id = self.new_error_id()
             log.exception("command failed (error id %s, platform %s)", error_id, requester.platform)

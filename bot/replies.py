@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.notes.model import Link
@@ -30,6 +30,15 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file an adapter may upload with the reply (the weekly chart)."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text with optional title, fields and links; adapters add markup and escaping.
 
@@ -46,3 +55,4 @@ class Reply:
     private: bool = True
     note_id: str | None = None
     choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None

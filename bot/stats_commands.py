@@ -1,0 +1,85 @@
+"""The stats and report subcommands."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.dispatcher import Handler, Requester
+from bot.i18n import Messages
+from bot.quiz.bank import QuestionBank
+from bot.replies import Reply, ReplyKind
+from bot.reports import stats_reply, weekly_report
+from bot.stats.calendar import iso_week, local_day, week_bounds
+from bot.storage.cards import SqlCardStore
+from bot.storage.daily import DailyLedger
+from bot.storage.refs import ChannelRef, UserRef
+from bot.storage.stats import StatsQueries
+
+_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+
+
+def channel_of(requester: Requester) -> ChannelRef:
+    return ChannelRef(
+        requester.platform, requester.workspace_id, requester.channel_id or f"dm:{requester.user_id}"
+    )
+
+
+def user_of(requester: Requester) -> UserRef:
+    return UserRef(requester.platform, requester.user_id, requester.display_name)
+
+
+@dataclass
+class StatsService:
+    ledger: DailyLedger
+    queries: StatsQueries
+    cards: SqlCardStore
+    bank: QuestionBank
+    clock: Clock
+    timezone: str
+
+    async def stats(self, requester: Requester, messages: Messages) -> Reply:
+        now = self.clock.now()
+        user = user_of(requester)
+        streaks = await self.ledger.streaks(channel_of(requester), user, now)
+        summary = await self.queries.user_summary(user, now - timedelta(days=7))
+        due = await self.cards.due_count(user.key, now)
+        name = requester.display_name or requester.user_id
+        return stats_reply(name, streaks, summary, due, self.bank, messages)
+
+    async def report(self, channel: ChannelRef, week: str, messages: Messages, chart: bool = True) -> Reply:
+        now = self.clock.now()
+        monday, _ = week_bounds(week)
+        this = await self.queries.week(channel, week, now)
+        last = await self.queries.week(channel, iso_week(monday - timedelta(days=7)), now)
+        top = await self.queries.top_streaks(channel, now)
+        at_risk = await self.queries.at_risk(channel, now)
+        return weekly_report(this, last, top, at_risk, self.bank, messages, chart=chart)
+
+    def this_week(self) -> str:
+        return iso_week(local_day(self.clock.now(), self.timezone))
+
+
+def valid_week(text: str) -> bool:
+    if not _WEEK.match(text):
+        return False
+    try:
+        week_bounds(text)
+    except ValueError:
+        return False
+    return True
+
+
+def stats_handlers(service: StatsService) -> dict[str, Handler]:
+    async def stats(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        return [await service.stats(requester, messages)]
+
+    async def report(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        week = args.strip().upper() or service.this_week()
+        if not valid_week(week):
+            return [Reply(body=messages("report.bad_week"), kind=ReplyKind.PROBLEM)]
+        return [await service.report(channel_of(requester), week, messages)]
+
+    return {"stats": stats, "report": report}
