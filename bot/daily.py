@@ -35,9 +35,9 @@ class DailyAnswerService:
 
     async def answer(self, post_id: int, user: UserRef, choice: int) -> DailyAnswer:
         """Record a click. Each call is one transaction: nothing is half-written if the database fails."""
-        post = await self.ledger.get(post_id)
-        question = self.bank.get(post.question_id) if post else None
-        if post is None or question is None or not 0 <= choice < len(question.choices):
+        question_id = await self.ledger.question_of(post_id)
+        question = self.bank.get(question_id) if question_id else None
+        if question is None or not 0 <= choice < len(question.choices):
             return DailyAnswer(AnswerStatus.UNKNOWN)
         record = await self.ledger.record_answer(
             post_id, user, choice, choice == question.answer, self.clock.now()

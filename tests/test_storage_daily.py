@@ -112,16 +112,16 @@ async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
     assert post is not None
     users_before = await _count(database, User)
 
-    from bot.storage import daily as daily_module
+    from bot.storage import answer_batch as batch_module
 
-    real_insert = daily_module.insert_ignore
+    real_insert = batch_module.insert_ignore
 
     def failing(session, table, values):  # type: ignore[no-untyped-def]
         if table is Answer.__table__:
             raise ConnectionResetError("connection lost")
         return real_insert(session, table, values)
 
-    monkeypatch.setattr(daily_module, "insert_ignore", failing)
+    monkeypatch.setattr(batch_module, "insert_ignore", failing)
     with pytest.raises(StorageUnavailable):
         await DailyAnswerService(ledger, bank, clock).answer(
             post.id, UserRef("slack", "NEW"), question.answer

@@ -3,14 +3,16 @@ advance everyone's streaks."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.stats.streaks import DayOutcome, Streaks, advance, with_open_day
+from bot.storage.answer_batch import AnswerBatcher, Click
 from bot.storage.database import Database
 from bot.storage.identities import channel_id, insert_ignore, user_id
 from bot.storage.models import Answer, DailyPost, StreakState, User
@@ -33,7 +35,6 @@ class PostInfo:
 class AnswerRecord:
     """What happened to an answer: recorded now, or the first one that counts (a repeat click)."""
 
-    post: PostInfo
     recorded: bool
     choice: int
     correct: bool
@@ -56,6 +57,12 @@ def _info(post: DailyPost) -> PostInfo:
 @dataclass
 class DailyLedger:
     db: Database
+    batcher: AnswerBatcher = field(init=False)
+    _questions: dict[int, str] = field(default_factory=dict, init=False)
+    _lookup: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.batcher = AnswerBatcher(self.db)
 
     async def claim(self, channel: ChannelRef, day: date, question_id: str, now: datetime) -> PostInfo | None:
         """Claim (channel, day) before posting; None if someone (a replica, a retry) already has it."""
@@ -97,32 +104,28 @@ class DailyLedger:
     async def record_answer(
         self, post_id: int, user: UserRef, choice: int, correct: bool, now: datetime
     ) -> AnswerRecord | None:
-        """The first answer counts; a second click finds it and changes nothing. None: no such post."""
-        async with self.db.transaction() as session:
-            post = await session.get(DailyPost, post_id)
-            if post is None:
-                return None
-            info = _info(post)
-            if post.status == "closed":
-                return AnswerRecord(info, recorded=False, choice=choice, correct=correct, closed=True)
-            uid = await user_id(session, user, now)
-            values = {
-                "post_id": post_id,
-                "user_id": uid,
-                "question_id": post.question_id,
-                "choice": choice,
-                "correct": correct,
-                "answered_at": now,
-            }
-            inserted = await session.execute(
-                insert_ignore(session, Answer.__table__, values).returning(Answer.id)
-            )
-            if inserted.scalar_one_or_none() is not None:
-                return AnswerRecord(info, recorded=True, choice=choice, correct=correct)
-            first = (
-                await session.execute(select(Answer).where(Answer.post_id == post_id, Answer.user_id == uid))
-            ).scalar_one()
-            return AnswerRecord(info, recorded=False, choice=first.choice, correct=first.correct)
+        """The first answer counts; a second click finds it and changes nothing. None: no such post.
+
+        Clicks go through the batcher, so a burst is written in a few transactions.
+        """
+        result = await self.batcher.submit(Click(post_id, user, choice, correct, now))
+        if result.status == "unknown":
+            return None
+        if result.status == "closed":
+            return AnswerRecord(recorded=False, choice=choice, correct=correct, closed=True)
+        return AnswerRecord(result.status == "recorded", result.choice, result.correct)
+
+    async def question_of(self, post_id: int) -> str | None:
+        """A post's question never changes once claimed, so it is remembered after the first look."""
+        if post_id in self._questions:
+            return self._questions[post_id]
+        async with self._lookup:  # a burst of clicks on a new post looks it up once, not once each
+            if post_id not in self._questions:
+                post = await self.get(post_id)
+                if post is None:
+                    return None
+                self._questions[post_id] = post.question_id
+        return self._questions[post_id]
 
     async def close(self, post_id: int, now: datetime) -> PostResults | None:
         """Close the post once and advance every streak of its channel; closing again changes nothing."""
@@ -253,4 +256,4 @@ def rebuild(days: list[dict[int, bool]], users: set[int]) -> dict[int, Streaks]:
     return states
 
 
-__all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults", "and_", "rebuild"]
+__all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults", "rebuild"]

@@ -1,0 +1,167 @@
+"""Group commit for daily answers: clicks that arrive together are written in one transaction.
+
+A burst of a thousand clicks becomes a handful of transactions instead of a thousand, which is what
+keeps SQLite (one writer at a time) and Postgres fast. Each click still gets its own result, and a
+failed batch fails every click in it: nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+
+from bot.storage.database import Database
+from bot.storage.identities import insert_ignore
+from bot.storage.models import Answer, DailyPost, User
+from bot.storage.refs import UserRef
+
+OPEN = ("claimed", "posted")
+MAX_BATCH = 500
+SETTLE_SECONDS = 0.002  # wait this long for more clicks before writing a batch
+
+
+@dataclass(frozen=True)
+class Click:
+    post_id: int
+    user: UserRef
+    choice: int
+    correct: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ClickResult:
+    """'recorded' (this click counts), 'repeat' (an earlier answer counts), 'closed' or 'unknown'."""
+
+    status: str
+    choice: int
+    correct: bool
+
+
+@dataclass
+class AnswerBatcher:
+    db: Database
+    _queue: asyncio.Queue[tuple[Click, asyncio.Future[ClickResult]]] | None = field(default=None, init=False)
+    _worker: asyncio.Task[None] | None = field(default=None, init=False)
+
+    async def submit(self, click: Click) -> ClickResult:
+        if self._queue is None or self._worker is None or self._worker.done():
+            self._queue = asyncio.Queue()
+            self._worker = asyncio.create_task(self._run(self._queue), name="answer-batcher")
+        future: asyncio.Future[ClickResult] = asyncio.get_running_loop().create_future()
+        await self._queue.put((click, future))
+        return await future
+
+    async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+
+    async def _run(self, queue: asyncio.Queue[tuple[Click, asyncio.Future[ClickResult]]]) -> None:
+        while True:
+            batch = [await queue.get()]
+            await asyncio.sleep(SETTLE_SECONDS)
+            while not queue.empty() and len(batch) < MAX_BATCH:
+                batch.append(queue.get_nowait())
+            try:
+                results = await self._write([click for click, _ in batch])
+            except Exception as exc:  # every click of a failed batch learns why; the worker lives on
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    async def _write(self, clicks: list[Click]) -> list[ClickResult]:
+        async with self.db.transaction() as session:
+            post_ids = {c.post_id for c in clicks}
+            posts: dict[int, tuple[str, str]] = {
+                row.id: (row.status, row.question_id)
+                for row in await session.execute(
+                    select(DailyPost.id, DailyPost.status, DailyPost.question_id).where(
+                        DailyPost.id.in_(post_ids)
+                    )
+                )
+            }
+            people = {(c.user.platform, c.user.external_id): c for c in clicks}
+            await session.execute(
+                insert_ignore(
+                    session,
+                    User.__table__,
+                    [
+                        {
+                            "platform": p,
+                            "external_id": e,
+                            "display_name": c.user.display_name,
+                            "created_at": c.at,
+                        }
+                        for (p, e), c in people.items()
+                    ],
+                )
+            )
+            ids = {
+                (row.platform, row.external_id): row.id
+                for row in await session.execute(
+                    select(User.id, User.platform, User.external_id).where(
+                        tuple_(User.platform, User.external_id).in_(list(people))
+                    )
+                )
+            }
+            fresh: dict[tuple[int, int], Click] = {}
+            for click in clicks:
+                key = (click.post_id, ids[(click.user.platform, click.user.external_id)])
+                if click.post_id in posts and posts[click.post_id][0] in OPEN:
+                    fresh.setdefault(key, click)  # within a batch too, the first click counts
+            inserted: set[tuple[int, int]] = set()
+            if fresh:
+                rows = await session.execute(
+                    insert_ignore(
+                        session,
+                        Answer.__table__,
+                        [
+                            {
+                                "post_id": p,
+                                "user_id": u,
+                                "question_id": posts[p][1],
+                                "choice": c.choice,
+                                "correct": c.correct,
+                                "answered_at": c.at,
+                            }
+                            for (p, u), c in fresh.items()
+                        ],
+                    ).returning(Answer.post_id, Answer.user_id)
+                )
+                inserted = {(r.post_id, r.user_id) for r in rows}
+            earlier = {
+                (r.post_id, r.user_id): (r.choice, r.correct)
+                for r in await session.execute(
+                    select(Answer.post_id, Answer.user_id, Answer.choice, Answer.correct).where(
+                        tuple_(Answer.post_id, Answer.user_id).in_(
+                            [k for k in fresh if k not in inserted] or [(0, 0)]
+                        )
+                    )
+                )
+            }
+        results: list[ClickResult] = []
+        for click in clicks:
+            key = (click.post_id, ids[(click.user.platform, click.user.external_id)])
+            status = posts[click.post_id][0] if click.post_id in posts else None
+            if status is None:
+                results.append(ClickResult("unknown", click.choice, click.correct))
+            elif status not in OPEN:
+                results.append(ClickResult("closed", click.choice, click.correct))
+            elif key in inserted and fresh[key] is click:
+                results.append(ClickResult("recorded", click.choice, click.correct))
+            else:
+                first = fresh[key] if key in inserted else None
+                choice, correct = (first.choice, first.correct) if first else earlier[key]
+                results.append(ClickResult("repeat", choice, bool(correct)))
+        return results
