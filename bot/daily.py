@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.model import Question
+from bot.replies import Reply, ReplyKind
 from bot.storage.daily import DailyLedger
 from bot.storage.refs import UserRef
 
@@ -48,3 +50,24 @@ class DailyAnswerService:
             return DailyAnswer(AnswerStatus.CLOSED, question)
         status = AnswerStatus.RECORDED if record.recorded else AnswerStatus.ALREADY_ANSWERED
         return DailyAnswer(status, question, record.choice, record.correct)
+
+
+def feedback_reply(outcome: DailyAnswer, messages: Messages) -> Reply:
+    """The private answer to the person who clicked: right or wrong with the explanation, or why not."""
+    question = outcome.question
+    if outcome.status is AnswerStatus.UNKNOWN or question is None:
+        return Reply(body=messages("daily.unknown"), kind=ReplyKind.PROBLEM)
+    answer = messages("quiz.the_answer", number=question.answer + 1, choice=question.correct_choice)
+    if outcome.status is AnswerStatus.CLOSED:
+        return Reply(body=f"{messages('daily.closed')}\n{answer}", kind=ReplyKind.PROBLEM)
+    chosen = outcome.choice if outcome.choice is not None else 0
+    if outcome.status is AnswerStatus.ALREADY_ANSWERED:
+        first = messages("daily.already", number=chosen + 1, choice=question.choices[chosen])
+        return Reply(body=first, kind=ReplyKind.INFO)
+    verdict = messages("quiz.correct" if outcome.correct else "quiz.wrong")
+    return Reply(
+        title=verdict,
+        body=f"{answer}\n\n{question.explanation}",
+        kind=ReplyKind.ANSWER,
+        note_id=question.source.id,
+    )

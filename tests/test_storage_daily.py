@@ -129,3 +129,41 @@ async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
     monkeypatch.undo()
     assert await _count(database, User) == users_before  # the user row went with the failed answer
     assert await _count(database, Answer) == 0
+
+
+async def test_feedback_is_private_and_polite_for_every_outcome(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    from bot.daily import feedback_reply
+    from bot.i18n import Messages
+
+    ja = Messages("ja")
+    ledger = DailyLedger(database)
+    question = bank.questions[3]
+    post = await ledger.claim(CHANNEL, date(2026, 12, 3), question.id, clock.now())
+    assert post is not None
+    service = DailyAnswerService(ledger, bank, clock)
+    first = feedback_reply(await service.answer(post.id, UserRef("slack", "U1"), question.answer), ja)
+    assert first.title == "⭕ 正解！" and first.private and question.explanation in first.body
+    repeat = feedback_reply(await service.answer(post.id, UserRef("slack", "U1"), 0), ja)
+    assert repeat.body.startswith("回答済みです") and f"{question.answer + 1}." in repeat.body
+    await ledger.close(post.id, clock.now())
+    late = feedback_reply(await service.answer(post.id, UserRef("slack", "U2"), 0), ja)
+    assert "締め切られました" in late.body and question.correct_choice in late.body
+    assert (
+        feedback_reply(await service.answer(999_999, UserRef("slack", "U2"), 0), ja).body
+        == "この問題は見つかりませんでした。"
+    )
+
+
+async def test_a_weekly_report_is_claimed_once_per_channel_and_week(
+    database: Database, clock: FakeClock
+) -> None:
+    from bot.storage.daily import claim_report
+
+    claims = await asyncio.gather(
+        *(claim_report(database, CHANNEL, "2026-W49", clock.now()) for _ in range(6))
+    )
+    assert claims.count(True) == 1
+    assert await claim_report(database, CHANNEL, "2026-W50", clock.now())
+    assert await claim_report(database, ChannelRef("slack", "T1", "C2"), "2026-W49", clock.now())

@@ -80,15 +80,32 @@ async def test_a_console_conversation_is_stored(
         await drop_database(url)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_db_upgrade_and_report_commands(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DOP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = asyncio.run(create_database(backend, tmp_path))
+    if backend == "sqlite":
+        monkeypatch.delenv("DATABASE_URL", raising=False)  # the default: a file in the data directory
+    else:
+        monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        _upgrade_and_report(backend, tmp_path, monkeypatch, capsys)
+    finally:
+        asyncio.run(drop_database(url))
+
+
+def _upgrade_and_report(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["db", "upgrade"]) == 0
-    assert "dop-bot.sqlite3" in capsys.readouterr().out
-    assert (tmp_path / "dop-bot.sqlite3").exists()
+    out = capsys.readouterr().out
+    if backend == "sqlite":
+        assert "dop-bot.sqlite3" in out and (tmp_path / "dop-bot.sqlite3").exists()
+    else:
+        assert "postgresql" in out
     assert main(["report", "--channel", "console:local:console", "--week", "2026-W48"]) == 0
     assert "週間レポート 2026-W48" in capsys.readouterr().out
     assert main(["report", "--channel", "nonsense", "--week", "2026-W48"]) == 2

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.stats.streaks import DayOutcome, Streaks, advance, with_open_day
@@ -180,29 +180,17 @@ async def _advance_streaks(session: AsyncSession, post: DailyPost) -> None:
     Two set-based UPDATEs, so a channel of 10,000 people costs two statements, not 10,000.
     """
     answerers = select(Answer.user_id).where(Answer.post_id == post.id)
-    missing = (
-        select(Answer.user_id)
-        .where(Answer.post_id == post.id)
-        .where(
-            ~select(StreakState.user_id)
-            .where(StreakState.channel_id == post.channel_id, StreakState.user_id == Answer.user_id)
-            .exists()
-        )
+    # First-time answerers get a zero row, written by one INSERT … SELECT however many they are.
+    newcomers = select(
+        literal(post.channel_id), Answer.user_id, literal(0), literal(0), literal(0), literal(0)
+    ).where(
+        Answer.post_id == post.id,
+        ~select(StreakState.user_id)
+        .where(StreakState.channel_id == post.channel_id, StreakState.user_id == Answer.user_id)
+        .exists(),
     )
-    new_rows = [
-        {
-            "channel_id": post.channel_id,
-            "user_id": uid,
-            "current": 0,
-            "longest": 0,
-            "current_correct": 0,
-            "longest_correct": 0,
-            "last_post_id": None,
-        }
-        for uid in (await session.execute(missing)).scalars()
-    ]
-    if new_rows:
-        await session.execute(insert_ignore(session, StreakState.__table__, new_rows))
+    columns = ["channel_id", "user_id", "current", "longest", "current_correct", "longest_correct"]
+    await session.execute(insert(StreakState).from_select(columns, newcomers))
     await session.execute(
         update(StreakState)
         .where(StreakState.channel_id == post.channel_id, StreakState.user_id.not_in(answerers))
@@ -257,3 +245,22 @@ def rebuild(days: list[dict[int, bool]], users: set[int]) -> dict[int, Streaks]:
 
 
 __all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults", "rebuild"]
+
+
+async def claim_report(db: Database, channel: ChannelRef, week: str, now: datetime) -> bool:
+    """Claim a channel's weekly report: True for the one caller that may post it this week."""
+    from bot.storage.models import ReportRun
+
+    async with db.transaction() as session:
+        cid = await channel_id(session, channel, now)
+        values = {
+            "channel_id": cid,
+            "week": week,
+            "status": "claimed",
+            "message_ref": None,
+            "created_at": now,
+        }
+        inserted = await session.execute(
+            insert_ignore(session, ReportRun.__table__, values).returning(ReportRun.id)
+        )
+        return inserted.scalar_one_or_none() is not None
