@@ -1,6 +1,6 @@
 """Data for bench/reports.py: one channel, N users, D daily posts, about N × D answers.
 
-Each user answers a day with a probability of their own (regulars, now-and-thens, rare ones), right
+Each user answers a day with a probability of their own (most nearly every day), right
 with a probability of their own. Deterministic for a seed. Answers are bulk-loaded (COPY on Postgres,
 executemany on SQLite); each post is then closed through the real ledger so streaks are the real ones.
 """
