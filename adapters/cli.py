@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.clock import SystemClock
-from adapters.console import render_text, run_console
+from adapters.console import ConsoleMessenger, render_text, run_console
 from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings, load_settings
 from bot.content import check_files, load_content
@@ -105,8 +105,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 async def _with_database(settings: Settings, args: argparse.Namespace, messages: Messages) -> int:
     """Commands that keep state: open the database first and say plainly if that fails."""
+    messenger = ConsoleMessenger(messages=messages) if args.command == "console" else None
     try:
-        core = await start_core(settings, SystemClock())
+        core = await start_core(settings, SystemClock(), messenger)
     except StorageUnavailable as exc:
         print(
             messages("storage.start_failed", url=safe_url(settings.database()), reason=exc), file=sys.stderr
@@ -117,7 +118,9 @@ async def _with_database(settings: Settings, args: argparse.Namespace, messages:
         return 1
     try:
         if args.command == "console":
-            await run_console(core.dispatcher)
+            if core.runner is not None:
+                await core.runner.start()  # /dop subscribe in the console posts here on schedule
+            await run_console(core.dispatcher, messenger=messenger)
         elif args.command == "db":
             print(messages("storage.upgraded", url=safe_url(settings.database())))
         elif args.command == "report":

@@ -1,5 +1,5 @@
 """The console adapter: a local chat REPL speaking the `/dop` language, and the test harness
-that drives whole conversations through the core."""
+that drives whole conversations through the core. Scheduled posts appear in the same terminal."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import TextIO
 
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
-from bot.replies import Reply
+from bot.replies import Choice, Reply
+from bot.storage.refs import ChannelRef
 
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q", "/dop quit", "/dop exit"})
+CONSOLE_CHANNEL = ChannelRef("console", "local", "console", "console")
 
 
 def render_text(reply: Reply, messages: Messages) -> str:
@@ -31,6 +33,8 @@ def render_text(reply: Reply, messages: Messages) -> str:
             f"{messages('ask.references')}:\n"
             + "\n".join(f"  - {_link(link.title, link.url)}" for link in reply.links)
         )
+    if reply.attachment is not None:
+        parts.append(f"[{reply.attachment.filename}: {len(reply.attachment.data):,} bytes]")
     if reply.footer:
         parts.append(f"({reply.footer})")
     return "\n".join(parts)
@@ -42,7 +46,10 @@ def _link(title: str, url: str) -> str:
 
 @dataclass
 class ConsoleSession:
-    """One person talking to the bot; `send` returns what the bot would print."""
+    """One person talking to the bot; `send` returns what the bot would print.
+
+    A bare number answers the last question shown (a practice question or the channel's daily one).
+    """
 
     dispatcher: Dispatcher
     requester: Requester = field(
@@ -50,6 +57,7 @@ class ConsoleSession:
             platform="console", user_id="local", channel_id="console", workspace_id="local", can_manage=True
         )
     )
+    last_choices: tuple[Choice, ...] = ()
 
     @property
     def messages(self) -> Messages:
@@ -58,16 +66,61 @@ class ConsoleSession:
     async def send(self, line: str) -> str:
         text = line.strip()
         if text.isdigit():
-            text = f"/dop answer {text}"  # in the console, a bare number answers the open question
+            number = int(text)
+            if 1 <= number <= len(self.last_choices):
+                text = f"/dop answer {self.last_choices[number - 1].value}"
+            else:
+                text = f"/dop answer {text}"
         elif not text.lower().startswith(("/dop", "dop ")) and text.startswith("/"):
             text = "/dop " + text[1:]
         replies = await self.dispatcher.handle(text, self.requester)
+        self.remember(replies)
         return "\n\n".join(render_text(r, self.messages) for r in replies)
 
+    def remember(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            if reply.choices:
+                self.last_choices = reply.choices
 
-async def run_console(dispatcher: Dispatcher, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+
+@dataclass
+class ConsoleMessenger:
+    """The Messenger for the console: scheduled posts print to the terminal."""
+
+    out: TextIO = sys.stdout
+    messages: Messages = field(default_factory=Messages)
+    session: ConsoleSession | None = None
+    posted: int = 0
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        self.posted += 1
+        print(
+            f"\n📣 #{channel.name or channel.channel}\n{render_text(reply, self.messages)}\n",
+            file=self.out,
+            flush=True,
+        )
+        if self.session is not None:
+            self.session.remember([reply])
+        return f"console-{self.posted}"
+
+    async def edit(self, channel: ChannelRef, message_ref: str, reply: Reply) -> None:
+        print(
+            f"\n📝 #{channel.name or channel.channel} ({message_ref})\n{render_text(reply, self.messages)}\n",
+            file=self.out,
+            flush=True,
+        )
+
+
+async def run_console(
+    dispatcher: Dispatcher,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    messenger: ConsoleMessenger | None = None,
+) -> None:
     """Read lines until EOF or /quit; prompt only when a person is typing."""
     session = ConsoleSession(dispatcher)
+    if messenger is not None:
+        messenger.session = session
     interactive = stdin.isatty()
     print(session.messages("console.welcome"), file=stdout, flush=True)
     loop = asyncio.get_running_loop()

@@ -6,23 +6,34 @@ migrations and adds everything that keeps state. Entry points call these; nothin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, load_content
-from bot.daily import DailyAnswerService
-from bot.dispatcher import Dispatcher
+from bot.daily import DailyAnswerService, feedback_reply
+from bot.dispatcher import Dispatcher, Requester
+from bot.i18n import Messages
+from bot.messenger import Messenger
 from bot.practice import practice_handlers
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.practice import CardStore, InMemoryCardStore, PracticeService
+from bot.replies import Reply
+from bot.schedule_commands import schedule_handlers
+from bot.scheduler.delivery import Pacer
+from bot.scheduler.jobs import ChannelJobs
+from bot.scheduler.runner import ScheduleRunner
 from bot.search import SearchEngine
 from bot.stats_commands import StatsService, stats_handlers
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
+from bot.storage.refs import UserRef
 from bot.storage.stats import StatsQueries
+from bot.storage.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +51,13 @@ class Core:
     ledger: DailyLedger | None = None
     daily: DailyAnswerService | None = None
     stats: StatsService | None = None
+    runner: ScheduleRunner | None = None
 
     async def close(self) -> None:
+        if self.runner is not None:
+            await self.runner.shutdown()
+        if self.ledger is not None:
+            await self.ledger.batcher.close()
         if self.db is not None:
             await self.db.close()
 
@@ -63,9 +79,10 @@ def build_core(settings: Settings, clock: Clock, store: CardStore | None = None)
     return Core(settings, content, engine, bank, practice, dispatcher, clock)
 
 
-async def start_core(settings: Settings, clock: Clock) -> Core:
+async def start_core(settings: Settings, clock: Clock, messenger: Messenger | None = None) -> Core:
     """build_core plus the database: migrations applied, practice and stats kept in it.
 
+    With a messenger, the schedule is wired too (`core.runner`, started by the caller on its loop).
     Raises StorageUnavailable or DatabaseNewerThanCode with a message fit for the user.
     """
     db = Database.open(settings.database())
@@ -81,5 +98,37 @@ async def start_core(settings: Settings, clock: Clock) -> Core:
     stats = StatsService(ledger, StatsQueries(db), cards, core.bank, clock, settings.timezone)
     core.dispatcher.handlers.update(stats_handlers(stats))
     core.db, core.ledger, core.stats = db, ledger, stats
-    core.daily = DailyAnswerService(ledger, core.bank, clock)
+    daily = DailyAnswerService(ledger, core.bank, clock)
+    core.daily = daily
+
+    async def answer_daily(requester: Requester, post_id: int, choice: int, messages: Messages) -> Reply:
+        user = UserRef(requester.platform, requester.user_id, requester.display_name)
+        return feedback_reply(await daily.answer(post_id, user, choice), messages)
+
+    core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily))
+    subscriptions = Subscriptions(db)
+    runner: ScheduleRunner | None = None
+    if messenger is not None:
+        jobs = ChannelJobs(
+            bank=core.bank,
+            ledger=ledger,
+            subscriptions=subscriptions,
+            stats=stats,
+            messenger=messenger,
+            clock=clock,
+            messages=Messages(settings.locale),
+            pacer=Pacer(rate=settings.send_rate),
+            sleep=asyncio.sleep,
+            grace=timedelta(minutes=settings.catch_up_minutes),
+        )
+        runner = ScheduleRunner(
+            jobs, subscriptions, ledger, grace=timedelta(minutes=settings.catch_up_minutes)
+        )
+        core.runner = runner
+
+    async def changed() -> None:
+        if runner is not None:
+            await runner.sync()
+
+    core.dispatcher.handlers.update(schedule_handlers(subscriptions, clock, changed))
     return core

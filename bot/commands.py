@@ -32,6 +32,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("answer", ("ans", "回答", "答え"), "/dop answer 2"),
     Subcommand("stats", ("stat", "成績", "記録"), "/dop stats"),
     Subcommand("report", ("レポート", "週報"), "/dop report"),
+    Subcommand("subscribe", ("sub", "購読", "配信"), "/dop subscribe 09:00 Asia/Tokyo mon-fri"),
+    Subcommand("unsubscribe", ("unsub", "購読解除", "配信停止"), "/dop unsubscribe"),
+    Subcommand("pause", ("一時停止",), "/dop pause"),
+    Subcommand("resume", ("再開",), "/dop resume"),
+    Subcommand("schedule", ("設定", "予定"), "/dop schedule"),
     Subcommand("help", ("h", "?", "ヘルプ", "使い方"), "/dop help"),
 )
 _BY_NAME = {name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)}

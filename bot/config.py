@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     timezone: str = "Asia/Tokyo"  # for channels without a schedule of their own (the console)
+    catch_up_minutes: int = 120  # after downtime, a post missed by less than this is sent late
+    send_rate: float = 20.0  # scheduled messages per second across all channels
 
     def content_path(self) -> Path:
         """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""

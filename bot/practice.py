@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
@@ -16,6 +17,16 @@ from bot.search import SearchEngine
 from bot.search.text import normalize
 
 CHOICE_VALUE = "practice:{question}:{index}"
+
+
+def parse_daily_value(value: str) -> tuple[int, int] | None:
+    """'daily:<post id>:<index>' from a daily question's button, or None."""
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    return int(parts[1]), int(parts[2])
+
+
 _NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)
 
 
@@ -67,7 +78,12 @@ def parse_choice_value(value: str) -> tuple[str, int] | None:
     return question_id, int(index)
 
 
-def practice_handlers(practice: PracticeService, engine: SearchEngine) -> dict[str, Handler]:
+DailyAnswerer = Callable[[Requester, int, int, Messages], Awaitable[Reply]]
+
+
+def practice_handlers(
+    practice: PracticeService, engine: SearchEngine, daily: DailyAnswerer | None = None
+) -> dict[str, Handler]:
     """The quiz, review and answer subcommands, bound to one practice service."""
 
     async def quiz(requester: Requester, args: str, messages: Messages) -> list[Reply]:
@@ -104,6 +120,9 @@ def practice_handlers(practice: PracticeService, engine: SearchEngine) -> dict[s
     async def answer(requester: Requester, args: str, messages: Messages) -> list[Reply]:
         user = user_key(requester)
         words = args.split()
+        button = parse_daily_value(words[0]) if len(words) == 1 else None
+        if button is not None and daily is not None:
+            return [await daily(requester, button[0], button[1], messages)]
         explicit = parse_choice_value(words[0]) if len(words) == 1 else None
         if explicit is not None:
             question_id, index = explicit

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import case, insert, literal, select, update
+from sqlalchemy import Integer, case, cast, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.quiz.selection import PostedQuestion
 from bot.stats.streaks import DayOutcome, Streaks, advance, with_open_day
 from bot.storage.answer_batch import AnswerBatcher, Click
 from bot.storage.database import Database
@@ -29,6 +30,7 @@ class PostInfo:
     question_id: str
     status: str
     message_ref: str | None
+    opened_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,19 @@ class PostResults:
     post: PostInfo
     counts: Counter[int]
     answerers: tuple[tuple[str, int, bool], ...]  # (display name, choice, correct), first answers first
+    closed_now: bool = False  # this call closed it (only that caller sends the reveal)
+    revealed: bool = False
 
 
 def _info(post: DailyPost) -> PostInfo:
     return PostInfo(
-        post.id, post.channel_id, post.local_date, post.question_id, post.status, post.message_ref
+        post.id,
+        post.channel_id,
+        post.local_date,
+        post.question_id,
+        post.status,
+        post.message_ref,
+        post.opened_at,
     )
 
 
@@ -65,9 +75,24 @@ class DailyLedger:
         self.batcher = AnswerBatcher(self.db)
 
     async def claim(self, channel: ChannelRef, day: date, question_id: str, now: datetime) -> PostInfo | None:
-        """Claim (channel, day) before posting; None if someone (a replica, a retry) already has it."""
+        """Claim (channel, day) before posting; None if someone (a replica, a retry) already has it.
+
+        A day whose post failed to send can be claimed again, by exactly one caller.
+        """
         async with self.db.transaction() as session:
             cid = await channel_id(session, channel, now)
+            retried = await session.execute(
+                update(DailyPost)
+                .where(DailyPost.channel_id == cid, DailyPost.local_date == day, DailyPost.status == "failed")
+                .values(status="claimed", question_id=question_id, claimed_at=now)
+                .returning(DailyPost.id)
+            )
+            again = retried.scalar_one_or_none()
+            if again is not None:
+                post = await session.get(DailyPost, again)
+                assert post is not None
+                self._questions[again] = question_id
+                return _info(post)
             values = {
                 "channel_id": cid,
                 "local_date": day,
@@ -95,6 +120,63 @@ class DailyLedger:
                     status="posted", message_ref=message_ref, opened_at=now, attempts=DailyPost.attempts + 1
                 )
             )
+
+    async def mark_failed(self, post_id: int) -> None:
+        """Sending failed for good: release the day so a later run may post it (never twice)."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(DailyPost)
+                .where(DailyPost.id == post_id, DailyPost.status == "claimed")
+                .values(status="failed", attempts=DailyPost.attempts + 1)
+            )
+
+    async def mark_revealed(self, post_id: int, now: datetime) -> None:
+        async with self.db.transaction() as session:
+            await session.execute(update(DailyPost).where(DailyPost.id == post_id).values(revealed_at=now))
+
+    async def post_on(self, channel: ChannelRef, day: date, now: datetime) -> PostInfo | None:
+        async with self.db.transaction() as session:
+            cid = await channel_id(session, channel, now)
+            post = (
+                await session.execute(
+                    select(DailyPost).where(DailyPost.channel_id == cid, DailyPost.local_date == day)
+                )
+            ).scalar_one_or_none()
+            return None if post is None else _info(post)
+
+    async def open_posts(self, channel_db_id: int | None = None) -> list[PostInfo]:
+        """Posts sent and not yet closed (their reveal is still to come), oldest first."""
+        async with self.db.transaction() as session:
+            query = select(DailyPost).where(DailyPost.status == "posted")
+            if channel_db_id is not None:
+                query = query.where(DailyPost.channel_id == channel_db_id)
+            rows = (await session.execute(query.order_by(DailyPost.local_date, DailyPost.id))).scalars()
+            return [_info(p) for p in rows]
+
+    async def unrevealed(self) -> list[PostInfo]:
+        """Closed posts whose reveal never went out (a crash between closing and editing)."""
+        async with self.db.transaction() as session:
+            rows = await session.execute(
+                select(DailyPost).where(
+                    DailyPost.status == "closed",
+                    DailyPost.revealed_at.is_(None),
+                    DailyPost.message_ref.is_not(None),
+                )
+            )
+            return [_info(p) for p in rows.scalars()]
+
+    async def history(self, channel_db_id: int) -> list[PostedQuestion]:
+        """The channel's past daily questions with how it answered them, oldest first."""
+        async with self.db.transaction() as session:
+            right = func.sum(cast(Answer.correct, Integer))
+            rows = await session.execute(
+                select(DailyPost.question_id, func.count(Answer.id), right)
+                .outerjoin(Answer, Answer.post_id == DailyPost.id)
+                .where(DailyPost.channel_id == channel_db_id)
+                .group_by(DailyPost.id, DailyPost.local_date, DailyPost.question_id)
+                .order_by(DailyPost.local_date)
+            )
+            return [PostedQuestion(q, int(n), int(c or 0)) for q, n, c in rows]
 
     async def get(self, post_id: int) -> PostInfo | None:
         async with self.db.transaction() as session:
@@ -135,10 +217,12 @@ class DailyLedger:
             ).scalar_one_or_none()
             if post is None:
                 return None
-            if post.status != "closed":
+            closed_now = post.status != "closed"
+            if closed_now:
                 await _advance_streaks(session, post)
                 post.status, post.closed_at = "closed", now
-            return await _results(session, post)
+            results = await _results(session, post)
+            return replace(results, closed_now=closed_now)
 
     async def results(self, post_id: int) -> PostResults | None:
         async with self.db.transaction() as session:
@@ -231,7 +315,10 @@ async def _results(session: AsyncSession, post: DailyPost) -> PostResults:
     ).all()
     counts: Counter[int] = Counter(r.choice for r in rows)
     return PostResults(
-        _info(post), counts, tuple((r.display_name or r.external_id, r.choice, bool(r.correct)) for r in rows)
+        _info(post),
+        counts,
+        tuple((r.display_name or r.external_id, r.choice, bool(r.correct)) for r in rows),
+        revealed=post.revealed_at is not None,
     )
 
 

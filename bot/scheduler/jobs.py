@@ -1,0 +1,163 @@
+"""What the schedule does for a channel: post the daily question, reveal it, send the weekly report.
+
+Every job claims its work in the database before speaking, so a restart, a catch-up or a second
+replica never sends anything twice; a send that fails for good releases the claim for a later run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.clock import Clock
+from bot.i18n import Messages
+from bot.messenger import Messenger, MessengerError
+from bot.quiz.bank import QuestionBank
+from bot.quiz.selection import choose_daily
+from bot.scheduler import messages as channel_messages
+from bot.scheduler.delivery import Pacer, Sleep, with_retries
+from bot.scheduler.settings import Schedule
+from bot.stats.calendar import iso_week
+from bot.stats_commands import StatsService
+from bot.storage.daily import DailyLedger, PostInfo, claim_report
+from bot.storage.database import StorageError
+from bot.storage.subscriptions import ChannelSchedule, Subscriptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChannelJobs:
+    bank: QuestionBank
+    ledger: DailyLedger
+    subscriptions: Subscriptions
+    stats: StatsService
+    messenger: Messenger
+    clock: Clock
+    messages: Messages
+    pacer: Pacer
+    sleep: Sleep
+    grace: timedelta = timedelta(hours=2)
+    on_reveal_due: Callable[[int, datetime], None] = field(default=lambda post_id, at: None)
+
+    async def _schedule_of(self, channel_id: int) -> ChannelSchedule | None:
+        for item in await self.subscriptions.all():
+            if item.channel_id == channel_id:
+                return item
+        return None
+
+    async def post_daily(self, channel_id: int, day: date | None = None) -> str:
+        """Post the channel's question of a local day (today by default). Returns what happened."""
+        item = await self._schedule_of(channel_id)
+        if item is None or item.schedule.paused:
+            return "skipped"
+        now = self.clock.now()
+        schedule = item.schedule
+        day = day or now.astimezone(schedule.zone).date()
+        if not schedule.is_question_day(day):
+            return "skipped"
+        for earlier in await self.ledger.open_posts(channel_id):
+            if earlier.local_date < day:
+                await self.reveal(earlier.id)  # the reveal comes before the next post, at the latest
+        history = await self.ledger.history(channel_id)
+        question = choose_daily(self.bank.questions, history, seed=f"{channel_id}")
+        if question is None:
+            return "skipped"
+        post = await self.ledger.claim(item.channel, day, question.id, now)
+        if post is None:
+            return "duplicate"  # another replica, or an earlier run, has this day
+        question = self.bank.get(post.question_id) or question
+        reveal_at = schedule.reveal_time(max(now, schedule.fire_time(day)))
+        reply = channel_messages.daily_question(question, post.id, reveal_at, schedule, self.messages)
+        try:
+            await self.pacer.wait()
+            ref = await with_retries(lambda: self.messenger.post(item.channel, reply), sleep=self.sleep)
+        except MessengerError as exc:
+            await self.ledger.mark_failed(post.id)
+            log.error("daily post for channel %s on %s failed for good: %s", channel_id, day, exc)
+            return "failed"
+        await self.ledger.mark_posted(post.id, ref, self.clock.now())
+        self.on_reveal_due(post.id, reveal_at)
+        return "posted"
+
+    async def reveal(self, post_id: int) -> str:
+        """Close the post once and edit the question into its results."""
+        results = await self.ledger.close(post_id, self.clock.now())
+        if results is None or results.post.message_ref is None:
+            return "skipped"
+        if not results.closed_now:
+            return "duplicate"  # whoever closed it sends the reveal
+        return await self._send_reveal(results.post, results)
+
+    async def _send_reveal(self, post: PostInfo, results: object) -> str:
+        question = self.bank.get(post.question_id)
+        item = await self._schedule_of(post.channel_id)
+        if question is None or item is None or post.message_ref is None:
+            return "skipped"
+        reply = channel_messages.reveal(question, results, self.messages)  # type: ignore[arg-type]
+        try:
+            await self.pacer.wait()
+            ref = post.message_ref
+            await with_retries(lambda: self.messenger.edit(item.channel, ref, reply), sleep=self.sleep)
+        except MessengerError as exc:
+            log.error("reveal of post %s failed for good: %s (a later run retries)", post.id, exc)
+            return "failed"
+        await self.ledger.mark_revealed(post.id, self.clock.now())
+        return "revealed"
+
+    async def weekly_report(self, channel_id: int) -> str:
+        """The report of the week that just ended, once per channel per week."""
+        item = await self._schedule_of(channel_id)
+        if item is None or item.schedule.paused:
+            return "skipped"
+        now = self.clock.now()
+        last_week = iso_week(now.astimezone(item.schedule.zone).date() - timedelta(days=7))
+        if not await claim_report(self.ledger.db, item.channel, last_week, now):
+            return "duplicate"
+        reply = await self.stats.report(item.channel, last_week, self.messages)
+        try:
+            await self.pacer.wait()
+            await with_retries(lambda: self.messenger.post(item.channel, reply), sleep=self.sleep)
+        except MessengerError as exc:
+            log.error("weekly report %s for channel %s failed: %s", last_week, channel_id, exc)
+            return "failed"
+        return "reported"
+
+    async def catch_up(self) -> dict[str, int]:
+        """After a start: post what was missed within the grace window, skip (and log) the rest,
+        and send reveals that are due or were lost."""
+        now = self.clock.now()
+        done: dict[str, int] = {}
+        for item in await self.subscriptions.all():
+            schedule: Schedule = item.schedule
+            if schedule.paused:
+                continue
+            previous = schedule.previous_post(now)
+            if previous is None:
+                continue
+            day = previous.astimezone(schedule.zone).date()
+            existing = await self.ledger.post_on(item.channel, day, now)
+            if existing is not None and existing.status != "failed":
+                continue
+            if now - previous <= self.grace:
+                outcome = await self.post_daily(item.channel_id, day)
+            else:
+                log.warning(
+                    "channel %s missed its %s post by %s: skipped", item.channel_id, day, now - previous
+                )
+                outcome = "missed"
+            done[outcome] = done.get(outcome, 0) + 1
+        for post in await self.ledger.unrevealed():
+            await self._send_reveal(post, await self.ledger.results(post.id))
+        return done
+
+    async def safely(self, job: str, call: Callable[[], object]) -> None:
+        """Run a job so that a failure is logged with its traceback and never kills the scheduler."""
+        try:
+            await call()  # type: ignore[misc]
+        except StorageError as exc:
+            log.error("%s: database unavailable (%s); a later run will catch up", job, exc)
+        except Exception:
+            log.exception("%s failed", job)
