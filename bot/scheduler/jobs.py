@@ -26,6 +26,7 @@ from bot.storage.database import StorageError
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 
 log = logging.getLogger(__name__)
+LOST_REVEAL_AFTER = timedelta(minutes=10)  # a reveal in flight takes seconds; ten minutes means it was lost
 
 
 @dataclass
@@ -41,12 +42,12 @@ class ChannelJobs:
     sleep: Sleep
     grace: timedelta = timedelta(hours=2)
     on_reveal_due: Callable[[int, datetime], None] = field(default=lambda post_id, at: None)
+    known: dict[int, ChannelSchedule] = field(default_factory=dict)  # refreshed by the runner's sync
 
     async def _schedule_of(self, channel_id: int) -> ChannelSchedule | None:
-        for item in await self.subscriptions.all():
-            if item.channel_id == channel_id:
-                return item
-        return None
+        if channel_id not in self.known:
+            self.known = {item.channel_id: item for item in await self.subscriptions.all()}
+        return self.known.get(channel_id)
 
     async def post_daily(self, channel_id: int, day: date | None = None) -> str:
         """Post the channel's question of a local day (today by default). Returns what happened."""
@@ -107,13 +108,14 @@ class ChannelJobs:
         await self.ledger.mark_revealed(post.id, self.clock.now())
         return "revealed"
 
-    async def weekly_report(self, channel_id: int) -> str:
-        """The report of the week that just ended, once per channel per week."""
+    async def weekly_report(self, channel_id: int, at: datetime | None = None) -> str:
+        """The report of the week before the report time, once per channel per week."""
         item = await self._schedule_of(channel_id)
         if item is None or item.schedule.paused:
             return "skipped"
         now = self.clock.now()
-        last_week = iso_week(now.astimezone(item.schedule.zone).date() - timedelta(days=7))
+        when = at or now
+        last_week = iso_week(when.astimezone(item.schedule.zone).date() - timedelta(days=7))
         if not await claim_report(self.ledger.db, item.channel, last_week, now):
             return "duplicate"
         reply = await self.stats.report(item.channel, last_week, self.messages)
@@ -135,8 +137,8 @@ class ChannelJobs:
             if schedule.paused:
                 continue
             previous = schedule.previous_post(now)
-            if previous is None:
-                continue
+            if previous is None or (item.since is not None and previous < item.since):
+                continue  # nothing was due since the channel subscribed (or resumed)
             day = previous.astimezone(schedule.zone).date()
             existing = await self.ledger.post_on(item.channel, day, now)
             if existing is not None and existing.status != "failed":
@@ -149,9 +151,15 @@ class ChannelJobs:
                 )
                 outcome = "missed"
             done[outcome] = done.get(outcome, 0) + 1
-        for post in await self.ledger.unrevealed():
-            await self._send_reveal(post, await self.ledger.results(post.id))
+        await self.resend_lost_reveals()
         return done
+
+    async def resend_lost_reveals(self) -> int:
+        """Reveals lost to a crash between closing a post and editing its message, sent again."""
+        lost = await self.ledger.unrevealed(closed_before=self.clock.now() - LOST_REVEAL_AFTER)
+        for post in lost:
+            await self._send_reveal(post, await self.ledger.results(post.id))
+        return len(lost)
 
     async def safely(self, job: str, call: Callable[[], object]) -> None:
         """Run a job so that a failure is logged with its traceback and never kills the scheduler."""

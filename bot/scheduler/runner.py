@@ -47,6 +47,7 @@ class ScheduleRunner:
     subscriptions: Subscriptions
     ledger: DailyLedger
     grace: timedelta = timedelta(hours=2)
+    resync: timedelta = RESYNC
     scheduler: AsyncIOScheduler = field(init=False)
     _known: dict[int, Schedule] = field(default_factory=dict, init=False)
 
@@ -64,9 +65,10 @@ class ScheduleRunner:
         """Needs the running loop (APScheduler binds to it). Syncs jobs, then catches up."""
         self.jobs.on_reveal_due = self.schedule_reveal
         self.scheduler.start()
-        self.scheduler.add_job(
-            self.sync, IntervalTrigger(seconds=RESYNC.total_seconds()), id="resync", replace_existing=True
+        every = IntervalTrigger(
+            seconds=self.resync.total_seconds(), start_date=self.jobs.clock.now() + self.resync
         )
+        self.scheduler.add_job(self.sync, every, id="resync", replace_existing=True)
         await self.sync()
         outcome = await self.jobs.catch_up()
         if outcome:
@@ -75,6 +77,7 @@ class ScheduleRunner:
     async def sync(self) -> None:
         """Make the jobs match the subscriptions table (the source of truth)."""
         items = {item.channel_id: item for item in await self.subscriptions.all()}
+        self.jobs.known = items
         for channel_id in set(self._known) - set(items):
             self._remove(channel_id)
         for channel_id, item in items.items():
@@ -82,6 +85,7 @@ class ScheduleRunner:
                 self._remove(channel_id)
             elif self._known.get(channel_id) != item.schedule:
                 self._add(item)
+        await self.jobs.resend_lost_reveals()
         for post in await self.ledger.open_posts():
             owner = items.get(post.channel_id)
             if owner is not None and self.scheduler.get_job(f"reveal:{post.id}") is None:

@@ -113,6 +113,18 @@ class Schedule:
                 return self.fire_time(candidate)
         return None
 
+    def previous_report(self, at_or_before: datetime) -> datetime | None:
+        """The latest weekly report time at or before an instant."""
+        day = at_or_before.astimezone(self.zone).date()
+        for offset in range(8):
+            candidate = day - timedelta(days=offset)
+            if candidate.weekday() == self.report_weekday:
+                moment = datetime.combine(candidate, self.report_time, tzinfo=self.zone)
+                moment = moment.astimezone(ZoneInfo("UTC")).astimezone(self.zone)
+                if moment <= at_or_before:
+                    return moment
+        return None
+
     def reveal_time(self, posted: datetime) -> datetime:
         """After the reveal delay, and never later than just before the next post."""
         due = posted + timedelta(minutes=self.reveal_minutes)

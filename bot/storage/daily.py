@@ -153,14 +153,18 @@ class DailyLedger:
             rows = (await session.execute(query.order_by(DailyPost.local_date, DailyPost.id))).scalars()
             return [_info(p) for p in rows]
 
-    async def unrevealed(self) -> list[PostInfo]:
-        """Closed posts whose reveal never went out (a crash between closing and editing)."""
+    async def unrevealed(self, closed_before: datetime) -> list[PostInfo]:
+        """Closed posts whose reveal never went out (a crash between closing and editing).
+
+        Only posts closed before `closed_before`: a reveal still on its way is not sent twice.
+        """
         async with self.db.transaction() as session:
             rows = await session.execute(
                 select(DailyPost).where(
                     DailyPost.status == "closed",
                     DailyPost.revealed_at.is_(None),
                     DailyPost.message_ref.is_not(None),
+                    DailyPost.closed_at < closed_before,
                 )
             )
             return [_info(p) for p in rows.scalars()]
@@ -212,15 +216,21 @@ class DailyLedger:
     async def close(self, post_id: int, now: datetime) -> PostResults | None:
         """Close the post once and advance every streak of its channel; closing again changes nothing."""
         async with self.db.transaction() as session:
-            post = (
-                await session.execute(select(DailyPost).where(DailyPost.id == post_id).with_for_update())
-            ).scalar_one_or_none()
+            # Compare-and-set: of several replicas closing at once, exactly one sees a row come back.
+            # (A read-then-write would let two readers both think they closed it.)
+            won = await session.execute(
+                update(DailyPost)
+                .where(DailyPost.id == post_id, DailyPost.status != "closed")
+                .values(status="closed", closed_at=now)
+                .returning(DailyPost.id)
+                .execution_options(synchronize_session=False)
+            )
+            closed_now = won.scalar_one_or_none() is not None
+            post = await session.get(DailyPost, post_id, populate_existing=True)
             if post is None:
                 return None
-            closed_now = post.status != "closed"
             if closed_now:
                 await _advance_streaks(session, post)
-                post.status, post.closed_at = "closed", now
             results = await _results(session, post)
             return replace(results, closed_now=closed_now)
 

@@ -19,6 +19,7 @@ class ChannelSchedule:
     channel: ChannelRef
     channel_id: int
     schedule: Schedule
+    since: datetime | None = None  # when the schedule last changed: nothing before it is caught up
 
 
 def _schedule(row: Subscription) -> Schedule:
@@ -86,7 +87,10 @@ class Subscriptions:
             )
             return [
                 ChannelSchedule(
-                    ChannelRef(platform, workspace, channel, name), sub.channel_id, _schedule(sub)
+                    ChannelRef(platform, workspace, channel, name),
+                    sub.channel_id,
+                    _schedule(sub),
+                    sub.updated_at,
                 )
                 for sub, channel, name, platform, workspace in rows
             ]
