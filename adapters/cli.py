@@ -21,9 +21,10 @@ from bot.i18n import Messages
 from bot.lookup import ask_reply, problem_reply, topics_reply
 from bot.notes.model import Diagnostic
 from bot.practice import resolve_scope
-from bot.quiz.bank import QuestionBank
+from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.curated import question_files
 from bot.search import SearchEngine, SearchOutcome
+from bot.simulation import Simulation, scratch_database, verify
 from bot.stats_commands import valid_week
 from bot.storage.database import DatabaseNewerThanCode, StorageUnavailable, safe_url
 from bot.storage.refs import ChannelRef
@@ -60,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     questions.add_argument("--service", help="only this service or category (names and aliases work)")
 
+    simulate = commands.add_parser(
+        "simulate", help="run the scheduler on a virtual clock and check exactly-once"
+    )
+    simulate.add_argument("--days", type=int, default=14)
+    simulate.add_argument("--channels", type=int, default=10)
+    simulate.add_argument("--users", type=int, default=100)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--restart-every", type=float, default=None, metavar="HOURS")
+    simulate.add_argument("--replicas", type=int, default=1)
+    simulate.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
+
     content = commands.add_parser("content", help="work with the content/ directory")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = content_commands.add_parser("check", help="validate notes and aliases; exit 1 on errors")
@@ -86,12 +98,17 @@ def _main(argv: Sequence[str] | None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
+    # One line per migration step or per job run is noise in a terminal.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    quiet = logging.ERROR if args.command == "simulate" else logging.WARNING  # a simulation skips by design
+    logging.getLogger("apscheduler").setLevel(quiet)
     if args.command == "content":
         return check_content(settings, args.files)
     messages = Messages(settings.locale)
     if args.command in ("console", "db", "report"):
         return asyncio.run(_with_database(settings, args, messages))
+    if args.command == "simulate":
+        return asyncio.run(_simulate(settings, args))
     core = build_core(settings, SystemClock())
     if args.command == "topics":
         print(render_text(topics_reply(core.engine, messages, " ".join(args.service)), messages))
@@ -148,6 +165,39 @@ async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> i
     if args.chart and reply.attachment is not None:
         args.chart.write_bytes(reply.attachment.data)
     return 0
+
+
+async def _simulate(settings: Settings, args: argparse.Namespace) -> int:
+    """A fresh database for the run: a temporary SQLite file, or a temporary database on the
+    Postgres server DATABASE_URL points at (dropped afterwards)."""
+    content = load_content(settings.content_path())
+    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    async with scratch_database(settings.database_url) as url:
+        simulation = Simulation(
+            url=url,
+            bank=bank,
+            days=args.days,
+            channels=args.channels,
+            users=args.users,
+            seed=args.seed,
+            restart_every=args.restart_every,
+            replicas=args.replicas,
+        )
+        result = await simulation.run()
+    problems = verify(result)
+    result["meta"]["problems"] = problems
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        meta = result["meta"]
+        counts = ", ".join(f"{len(result[key])} {key}" for key in ("posts", "reveals", "reports", "answers"))
+        print(
+            f"{counts} over {meta['days']} days; {meta['replicas']} replica(s), {meta['restarts']} restarts;"
+            f" problems: {len(problems)}"
+        )
+        for problem in problems[:20]:
+            print(f"  {problem}")
+    return 1 if problems else 0
 
 
 def list_questions(

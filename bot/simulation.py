@@ -14,7 +14,7 @@ import contextlib
 import heapq
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -465,3 +465,29 @@ def verify(result: dict[str, Any]) -> list[str]:
                 f" != recomputed {current}/{longest}"
             )
     return problems
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(url: str | None) -> AsyncIterator[str]:
+    """A throwaway database for one run: on the Postgres server of `url`, or a temporary SQLite file."""
+    import tempfile
+    import uuid
+
+    if url and url.startswith(("postgres", "postgresql")):
+        import asyncpg
+        from sqlalchemy.engine import make_url
+
+        server = make_url(url).set(drivername="postgresql")
+        name = f"dop_sim_{uuid.uuid4().hex[:10]}"
+        admin = await asyncpg.connect(server.render_as_string(hide_password=False))
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                yield server.set(database=name).render_as_string(hide_password=False)
+            finally:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{folder}/simulation.sqlite3"
