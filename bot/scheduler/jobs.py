@@ -6,6 +6,7 @@ replica never sends anything twice; a send that fails for good releases the clai
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,10 +44,19 @@ class ChannelJobs:
     grace: timedelta = timedelta(hours=2)
     on_reveal_due: Callable[[int, datetime], None] = field(default=lambda post_id, at: None)
     known: dict[int, ChannelSchedule] = field(default_factory=dict)  # refreshed by the runner's sync
+    database_concurrency: int = 8
+    _database_slots: asyncio.Semaphore = field(init=False)
+
+    _refresh: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self._database_slots = asyncio.Semaphore(self.database_concurrency)
 
     async def _schedule_of(self, channel_id: int) -> ChannelSchedule | None:
         if channel_id not in self.known:
-            self.known = {item.channel_id: item for item in await self.subscriptions.all()}
+            async with self._refresh:  # a thousand jobs waking together read the table once
+                if channel_id not in self.known:
+                    self.known = {item.channel_id: item for item in await self.subscriptions.all()}
         return self.known.get(channel_id)
 
     async def post_daily(self, channel_id: int, day: date | None = None) -> str:
@@ -59,14 +69,19 @@ class ChannelJobs:
         day = day or now.astimezone(schedule.zone).date()
         if not schedule.is_question_day(day):
             return "skipped"
-        for earlier in await self.ledger.open_posts(channel_id):
+        async with self._database_slots:
+            still_open = await self.ledger.open_posts(channel_id)
+        for earlier in still_open:
             if earlier.local_date < day:
                 await self.reveal(earlier.id)  # the reveal comes before the next post, at the latest
-        history = await self.ledger.history(channel_id)
-        question = choose_daily(self.bank.questions, history, seed=f"{channel_id}")
-        if question is None:
-            return "skipped"
-        post = await self.ledger.claim(item.channel, day, question.id, now)
+        # The database work is rationed so a thousand channels due at once queue politely; the send
+        # below is not, so a channel whose platform hangs takes one slot from no one.
+        async with self._database_slots:
+            history = await self.ledger.history(channel_id)
+            question = choose_daily(self.bank.questions, history, seed=f"{channel_id}")
+            if question is None:
+                return "skipped"
+            post = await self.ledger.claim(item.channel, day, question.id, now)
         if post is None:
             return "duplicate"  # another replica, or an earlier run, has this day
         question = self.bank.get(post.question_id) or question
@@ -79,7 +94,8 @@ class ChannelJobs:
             await self.ledger.mark_failed(post.id)
             log.error("daily post for channel %s on %s failed for good: %s", channel_id, day, exc)
             return "failed"
-        await self.ledger.mark_posted(post.id, ref, self.clock.now())
+        async with self._database_slots:
+            await self.ledger.mark_posted(post.id, ref, self.clock.now())
         self.on_reveal_due(post.id, reveal_at)
         return "posted"
 
