@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.scheduler.runner import daily_trigger
-from bot.scheduler.settings import Schedule, ScheduleProblem, parse_days, parse_subscribe, parse_time, parse_zone
+from bot.scheduler.settings import (
+    Schedule,
+    ScheduleProblem,
+    parse_days,
+    parse_subscribe,
+    parse_time,
+    parse_zone,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,7 +30,9 @@ from bot.scheduler.settings import Schedule, ScheduleProblem, parse_days, parse_
         ("２３：５９ weekends", time(23, 59), "Asia/Tokyo", ("sat", "sun")),
     ],
 )
-def test_subscribe_arguments_in_any_order(args: str, post_time: time, zone: str, days: tuple[str, ...]) -> None:
+def test_subscribe_arguments_in_any_order(
+    args: str, post_time: time, zone: str, days: tuple[str, ...]
+) -> None:
     parsed = parse_subscribe(args)
     assert isinstance(parsed, Schedule)
     assert (parsed.post_time, parsed.timezone, parsed.weekdays) == (post_time, zone, days)
@@ -31,8 +40,13 @@ def test_subscribe_arguments_in_any_order(args: str, post_time: time, zone: str,
 
 @pytest.mark.parametrize(
     ("args", "key"),
-    [("25:00", "schedule.bad_time"), ("9:60", "schedule.bad_time"), ("Asia/Tokio", "schedule.bad_zone"),
-     ("funday", "schedule.bad_days"), ("mon-xyz", "schedule.bad_days")],
+    [
+        ("25:00", "schedule.bad_time"),
+        ("9:60", "schedule.bad_time"),
+        ("Asia/Tokio", "schedule.bad_zone"),
+        ("funday", "schedule.bad_days"),
+        ("mon-xyz", "schedule.bad_days"),
+    ],
 )
 def test_bad_values_are_named(args: str, key: str) -> None:
     assert parse_subscribe(args) == ScheduleProblem(key, args)

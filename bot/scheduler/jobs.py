@@ -167,6 +167,14 @@ class ChannelJobs:
                 )
                 outcome = "missed"
             done[outcome] = done.get(outcome, 0) + 1
+        for item in await self.subscriptions.all():
+            report_at = item.schedule.previous_report(now)
+            if item.schedule.paused or report_at is None or now - report_at > self.grace:
+                continue
+            if item.since is not None and report_at < item.since:
+                continue
+            outcome = await self.weekly_report(item.channel_id, at=report_at)
+            done[f"report:{outcome}"] = done.get(f"report:{outcome}", 0) + 1
         await self.resend_lost_reveals()
         return done
 
