@@ -31,6 +31,7 @@ from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS
+from bot.stats.streaks import Streaks
 from bot.stats_commands import StatsService
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
@@ -336,9 +337,10 @@ class Simulation:
             if e.ref in by_ref
         ]
         streaks = []
+        by_channel = [await replica.ledger.channel_streaks(ref, end) for ref, _ in self.schedules]
         for person in self.people:
             ref, _ = self.schedules[person.channel]
-            state = await replica.ledger.streaks(ref, person.ref, end)
+            state = by_channel[person.channel].get(person.ref.external_id, Streaks())
             streaks.append(
                 {
                     "channel": ref.channel,

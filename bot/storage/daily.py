@@ -239,6 +239,36 @@ class DailyLedger:
             post = await session.get(DailyPost, post_id)
             return None if post is None else await _results(session, post)
 
+    async def channel_streaks(self, channel: ChannelRef, now: datetime) -> dict[str, Streaks]:
+        """Every user's streaks in a channel (by external id), in two queries."""
+        async with self.db.transaction() as session:
+            cid = await channel_id(session, channel, now)
+            rows = await session.execute(
+                select(User.external_id, StreakState)
+                .join(User, User.id == StreakState.user_id)
+                .where(StreakState.channel_id == cid)
+            )
+            states = {
+                ext: Streaks(s.current, s.longest, s.current_correct, s.longest_correct) for ext, s in rows
+            }
+            open_post = (
+                await session.execute(
+                    select(DailyPost.id)
+                    .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
+                    .order_by(DailyPost.local_date.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if open_post is not None:
+                today = await session.execute(
+                    select(User.external_id, Answer.correct)
+                    .join(User, User.id == Answer.user_id)
+                    .where(Answer.post_id == open_post)
+                )
+                for ext, correct in today:
+                    states[ext] = with_open_day(states.get(ext, Streaks()), DayOutcome(True, bool(correct)))
+            return states
+
     async def streaks(self, channel: ChannelRef, user: UserRef, now: datetime) -> Streaks:
         """As of the last closed post, plus today's answer if the open post has one."""
         async with self.db.transaction() as session:
