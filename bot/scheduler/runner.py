@@ -68,7 +68,7 @@ class ScheduleRunner:
         every = IntervalTrigger(
             seconds=self.resync.total_seconds(), start_date=self.jobs.clock.now() + self.resync
         )
-        self.scheduler.add_job(self.sync, every, id="resync", replace_existing=True)
+        self.scheduler.add_job(self._resync, every, id="resync", replace_existing=True)
         await self.sync()
         outcome = await self.jobs.catch_up()
         if outcome:
@@ -118,6 +118,11 @@ class ScheduleRunner:
             replace_existing=True,
             misfire_grace_time=None,
         )
+
+    async def _resync(self) -> None:
+        """Pick up schedule changes made on another replica, and retry a post whose send failed."""
+        await self.jobs.safely("resync", self.sync)
+        await self.jobs.safely("catch-up", lambda: self.jobs.catch_up(log_missed=False))
 
     async def _daily(self, channel_id: int) -> None:
         await self.jobs.safely(f"daily post {channel_id}", lambda: self.jobs.post_daily(channel_id))
