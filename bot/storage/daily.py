@@ -52,6 +52,17 @@ class PostResults:
     revealed: bool = False
 
 
+async def latest_open_post(session: AsyncSession, cid: int) -> int | None:
+    """The channel's question that is still open (posted, not yet revealed), if any."""
+    found = await session.execute(
+        select(DailyPost.id)
+        .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
+        .order_by(DailyPost.local_date.desc())
+        .limit(1)
+    )
+    return found.scalar_one_or_none()
+
+
 def _info(post: DailyPost) -> PostInfo:
     return PostInfo(
         post.id,
@@ -251,14 +262,7 @@ class DailyLedger:
             states = {
                 ext: Streaks(s.current, s.longest, s.current_correct, s.longest_correct) for ext, s in rows
             }
-            open_post = (
-                await session.execute(
-                    select(DailyPost.id)
-                    .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
-                    .order_by(DailyPost.local_date.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
+            open_post = await latest_open_post(session, cid)
             if open_post is not None:
                 today = await session.execute(
                     select(User.external_id, Answer.correct)
@@ -280,14 +284,7 @@ class DailyLedger:
                 if row is None
                 else Streaks(row.current, row.longest, row.current_correct, row.longest_correct)
             )
-            open_post = (
-                await session.execute(
-                    select(DailyPost.id)
-                    .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
-                    .order_by(DailyPost.local_date.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
+            open_post = await latest_open_post(session, cid)
             if open_post is None:
                 return state
             answer = (

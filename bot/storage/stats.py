@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import Integer, and_, cast, func, select
 
 from bot.stats.calendar import week_bounds
+from bot.storage.daily import latest_open_post
 from bot.storage.database import Database
 from bot.storage.identities import channel_id
 from bot.storage.models import Answer, DailyPost, StreakState, User
 from bot.storage.refs import ChannelRef, UserRef
-
-OPEN = ("claimed", "posted")
 
 
 @dataclass(frozen=True)
@@ -139,14 +138,7 @@ class StatsQueries:
         """People with a streak who have not yet answered the question that is open now."""
         async with self.db.transaction() as session:
             cid = await channel_id(session, channel, now)
-            open_post = (
-                await session.execute(
-                    select(DailyPost.id)
-                    .where(DailyPost.channel_id == cid, DailyPost.status.in_(OPEN))
-                    .order_by(DailyPost.local_date.desc())
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
+            open_post = await latest_open_post(session, cid)
             if open_post is None:
                 return []
             answered = select(Answer.id).where(
