@@ -237,3 +237,17 @@ async def test_the_pacer_spaces_sends() -> None:
     for _ in range(5):
         await pacer.wait()
     assert waits == pytest.approx([0.1, 0.2, 0.3, 0.4])
+
+
+async def test_a_report_that_fails_to_send_is_released_and_sent_later(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    clock.current = MONDAY_9_JST - timedelta(days=1)
+    [cid] = await _subscribe(database, clock)
+    clock.current = MONDAY_9_JST
+    broken = RecordingMessenger(failures={"C0": 10})
+    assert await _jobs(database, bank, clock, broken).weekly_report(cid) == "failed"
+    healthy = RecordingMessenger()
+    assert await _jobs(database, bank, clock, healthy).weekly_report(cid) == "reported"
+    assert await _jobs(database, bank, clock, healthy).weekly_report(cid) == "duplicate"
+    assert len(healthy.posts) == 1

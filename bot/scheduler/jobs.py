@@ -22,7 +22,7 @@ from bot.scheduler.delivery import Pacer, Sleep, with_retries
 from bot.scheduler.settings import Schedule
 from bot.stats.calendar import iso_week
 from bot.stats_commands import StatsService
-from bot.storage.daily import DailyLedger, PostInfo, claim_report
+from bot.storage.daily import DailyLedger, PostInfo, PostResults, claim_report, release_report
 from bot.storage.database import StorageError
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 
@@ -108,12 +108,12 @@ class ChannelJobs:
             return "duplicate"  # whoever closed it sends the reveal
         return await self._send_reveal(results.post, results)
 
-    async def _send_reveal(self, post: PostInfo, results: object) -> str:
+    async def _send_reveal(self, post: PostInfo, results: PostResults | None) -> str:
         question = self.bank.get(post.question_id)
         item = await self._schedule_of(post.channel_id)
-        if question is None or item is None or post.message_ref is None:
+        if question is None or item is None or post.message_ref is None or results is None:
             return "skipped"
-        reply = channel_messages.reveal(question, results, self.messages)  # type: ignore[arg-type]
+        reply = channel_messages.reveal(question, results, self.messages)
         try:
             await self.pacer.wait()
             ref = post.message_ref
@@ -139,6 +139,7 @@ class ChannelJobs:
             await self.pacer.wait()
             await with_retries(lambda: self.messenger.post(item.channel, reply), sleep=self.sleep)
         except MessengerError as exc:
+            await release_report(self.ledger.db, item.channel, last_week, now)  # a later run may try again
             log.error("weekly report %s for channel %s failed: %s", last_week, channel_id, exc)
             return "failed"
         return "reported"

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import Integer, case, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, case, cast, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.selection import PostedQuestion
@@ -388,3 +388,12 @@ async def claim_report(db: Database, channel: ChannelRef, week: str, now: dateti
             insert_ignore(session, ReportRun.__table__, values).returning(ReportRun.id)
         )
         return inserted.scalar_one_or_none() is not None
+
+
+async def release_report(db: Database, channel: ChannelRef, week: str, now: datetime) -> None:
+    """Give up a report claim whose send failed, so a later run can claim and send it."""
+    from bot.storage.models import ReportRun
+
+    async with db.transaction() as session:
+        cid = await channel_id(session, channel, now)
+        await session.execute(delete(ReportRun).where(ReportRun.channel_id == cid, ReportRun.week == week))
