@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -93,10 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     settings = load_settings()
+    level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    if args.command == "console" and "DOP_LOG_LEVEL" not in os.environ:
+        level = max(level, logging.WARNING)  # the console is a conversation, not a log
     logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # One line per migration step or per job run is noise in a terminal.
     logging.getLogger("alembic").setLevel(logging.WARNING)
