@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands import SUBCOMMANDS
 from bot.i18n import Messages
 from bot.replies import Field, Reply, ReplyKind
-from bot.search import MAX_QUERY_CHARS, Problem, SearchEngine, SearchOutcome
+from bot.search import MAX_QUERY_CHARS, Hit, Problem, SearchEngine, SearchOutcome
 
 BREADCRUMB_SEPARATOR = " › "
 OTHER_CANDIDATES = 2
@@ -37,23 +37,26 @@ def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
     )
 
 
-def answer_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
-    """The best hit as a passage; the next two as one-line breadcrumbs."""
-    best, others = outcome.hits[0], outcome.hits[1 : 1 + OTHER_CANDIDATES]
+def hit_reply(hit: Hit, messages: Messages, others: tuple[Hit, ...] = ()) -> Reply:
+    """One passage with its breadcrumb, references and source; other candidates as one-liners."""
     fields: tuple[Field, ...] = ()
     if others:
-        fields = (
-            Field(messages("ask.others"), "\n".join(BREADCRUMB_SEPARATOR.join(h.breadcrumb) for h in others)),
-        )
+        lines = "\n".join(BREADCRUMB_SEPARATOR.join(h.breadcrumb) for h in others)
+        fields = (Field(messages("ask.others"), lines),)
     return Reply(
-        title=BREADCRUMB_SEPARATOR.join(best.path),
-        body=best.text,
+        title=BREADCRUMB_SEPARATOR.join(hit.path),
+        body=hit.text,
         fields=fields,
-        links=best.refs,
-        footer=messages("ask.source", source=best.source, line=best.line),
+        links=hit.refs,
+        footer=messages("ask.source", source=hit.source, line=hit.line),
         kind=ReplyKind.ANSWER,
-        note_id=best.node_id,
+        note_id=hit.node_id,
     )
+
+
+def answer_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
+    """The best hit as a passage; the next two as one-line breadcrumbs."""
+    return hit_reply(outcome.hits[0], messages, outcome.hits[1 : 1 + OTHER_CANDIDATES])
 
 
 def topics_reply(engine: SearchEngine, messages: Messages, service: str) -> Reply:

@@ -126,6 +126,10 @@ def practice_handlers(
         explicit = parse_choice_value(words[0]) if len(words) == 1 else None
         if explicit is not None:
             question_id, index = explicit
+            pending_now = await practice.pending(user)
+            if pending_now is None or pending_now.id != question_id:
+                # A second click on a question already answered: the first answer stands.
+                return [Reply(body=messages("quiz.already_answered"), kind=ReplyKind.INFO)]
         else:
             pending = await practice.pending(user)
             if pending is None:

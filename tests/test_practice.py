@@ -92,7 +92,13 @@ async def test_button_values_answer_a_specific_question(
     dispatcher = Dispatcher(engine=engine)
     dispatcher.handlers.update(practice_handlers(practice, engine))
     session = ConsoleSession(dispatcher)
-    question = bank.questions[0]
+    await session.send("/dop quiz")
+    question = await practice.pending("console:local")
+    assert question is not None
     out = await session.send(f"/dop answer practice:{question.id}:{question.answer}")
     assert "⭕ 正解！" in out
-    assert "見つかりませんでした" in await session.send("/dop answer practice:nope-123:0")
+    # A double click (the same button again) is answered politely and not recorded twice.
+    again = await session.send(f"/dop answer practice:{question.id}:{question.answer}")
+    assert "回答済み" in again
+    assert len([r for r in practice.store.reviews if r.question_id == question.id]) == 1  # type: ignore[attr-defined]
+    assert "回答済み" in await session.send("/dop answer practice:nope-123:0")

@@ -45,9 +45,11 @@ class SearchEngine:
     reader: QueryReader = field(init=False)
     _service_names: dict[str, str] = field(init=False)
     _topic_labels: list[str] = field(init=False)
+    _position: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reader = QueryReader(self.glossary, self.index)
+        self._position = {node_id: i for i, node_id in enumerate(self.index.node_ids)}
         self._service_names = {
             heading: self.index.node(ids[0]).text for heading, ids in self.index.service_index.items()
         }
@@ -237,6 +239,12 @@ class SearchEngine:
             score=round(max(score, 0.0), 4),
             refs=passage_refs(deck, node),
         )
+
+    def passage(self, node_id: str) -> Hit | None:
+        """The passage of one note by id (what a shared answer shows)."""
+        if node_id not in self._position:
+            return None
+        return self._hit(self._position[node_id], 1.0)
 
     def suggest(self, query: str, plan: QueryPlan) -> tuple[str, ...]:
         """'Did you mean' words, then the services and topics whose names come closest."""

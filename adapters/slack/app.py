@@ -1,0 +1,136 @@
+"""slack-bolt AsyncApp: one `/dop` command, answer buttons, share, App Home. Translate → dispatch →
+render; every request is acked first, then answered through response_url or the Web API."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
+from bot.bootstrap import Core
+from bot.commands import Invocation, parse_command
+from bot.dispatcher import Requester
+from bot.lookup import hit_reply
+from bot.replies import Reply
+from bot.storage.events import EventLog
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+MANAGING = frozenset({"subscribe", "unsubscribe", "pause", "resume"})
+_CHOICE_PATTERN = re.compile("^" + CHOICE_ACTION.replace("{index}", r"\d+") + "$")
+
+
+@dataclass
+class SlackConfig:
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    api_url: str | None = None
+    admins: frozenset[str] = frozenset()  # user ids allowed to manage schedules besides workspace admins
+
+
+def web_client(config: SlackConfig) -> AsyncWebClient:
+    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url or AsyncWebClient.BASE_URL)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))  # honours Retry-After
+    return client
+
+
+async def _can_manage(client: AsyncWebClient, user_id: str, config: SlackConfig) -> bool:
+    if user_id in config.admins:
+        return True
+    try:
+        info = await client.users_info(user=user_id)
+    except Exception:  # the platform's verdict is unknown: the safe answer is no
+        log.warning("users.info failed for %s; treating as not an admin", user_id)
+        return False
+    user = info.get("user") or {}
+    return bool(user.get("is_admin") or user.get("is_owner"))
+
+
+def _reply_payload(reply: Reply, share_label: str | None) -> dict[str, Any]:
+    return {
+        "blocks": render(reply, share_label=share_label),
+        "text": fallback_text(reply),
+        "response_type": "ephemeral" if reply.private else "in_channel",
+    }
+
+
+def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> AsyncApp:
+    """The Bolt app wired to the core's dispatcher; no network at build time."""
+    client = client or web_client(config)
+    app = AsyncApp(client=client, signing_secret=config.signing_secret)
+    events = EventLog(core.db) if core.db is not None else None
+    share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("slack.share")
+
+    @app.command("/dop")
+    async def dop(ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
+        await ack()  # within 3 s, before any work
+        text = str(command.get("text") or "")
+        manage = await _can_manage(client, command["user_id"], config) if _changes_schedule(text) else False
+        requester = Requester(
+            platform=PLATFORM,
+            user_id=command["user_id"],
+            channel_id=command.get("channel_id"),
+            display_name=command.get("user_name"),
+            workspace_id=command.get("team_id") or "default",
+            can_manage=manage,
+        )
+        for reply in await core.dispatcher.handle(text, requester):
+            await respond(**_reply_payload(reply, share_label))
+
+    @app.action({"action_id": _CHOICE_PATTERN})
+    async def choice(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        user = body["user"]["id"]
+        if events is not None and not await events.first_time(
+            PLATFORM, f"{user}:{action['action_ts']}", core.clock.now()
+        ):
+            return  # a retried delivery of a click already handled
+        requester = Requester(
+            platform=PLATFORM,
+            user_id=user,
+            channel_id=(body.get("channel") or {}).get("id"),
+            display_name=body["user"].get("username") or body["user"].get("name"),
+            workspace_id=(body.get("team") or {}).get("id") or "default",
+        )
+        for reply in await core.dispatcher.handle(f"/dop answer {action['value']}", requester):
+            payload = _reply_payload(reply, None)
+            payload["response_type"] = "ephemeral"  # feedback goes to the one who clicked
+            await respond(replace_original=False, **payload)
+
+    @app.action(SHARE_ACTION)
+    async def share(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        hit = core.engine.passage(action["value"])
+        channel = (body.get("channel") or {}).get("id")
+        if hit is None or channel is None:
+            return
+        messages = core.dispatcher.messages_for(Requester(PLATFORM, body["user"]["id"]))
+        reply = hit_reply(hit, messages)
+        await client.chat_postMessage(channel=channel, blocks=render(reply), text=fallback_text(reply))
+
+    @app.event("app_home_opened")
+    async def home(event: dict[str, Any], client: AsyncWebClient, body: dict[str, Any]) -> None:
+        if events is not None and not await events.first_time(
+            PLATFORM, str(body.get("event_id")), core.clock.now()
+        ):
+            return
+        if core.stats is None:
+            return
+        requester = Requester(PLATFORM, event["user"], workspace_id=str(body.get("team_id") or "default"))
+        messages = core.dispatcher.messages_for(requester)
+        reply = await core.stats.stats(requester, messages)
+        await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render(reply)})
+
+    return app
+
+
+def _changes_schedule(text: str) -> bool:
+    """Only these need the admin check (a users.info call), so other commands stay fast."""
+    command = parse_command(text)
+    return isinstance(command, Invocation) and command.name in MANAGING

@@ -1,0 +1,109 @@
+"""A local stand-in for Slack's Web API and response_url endpoint: records every call, answers like
+Slack does, and can be told to rate-limit a method (429 with Retry-After)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    admins: set[str] = field(default_factory=set)
+    calls: list[Call] = field(default_factory=list)
+    limited: dict[str, int] = field(default_factory=dict)  # method → how many 429s to send first
+    base: str = ""
+    _runner: web.AppRunner | None = None
+    _ts: int = 0
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{token}", self._response)
+        app.router.add_post("/upload/{file}", self._upload)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base = f"http://127.0.0.1:{port}"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        if request.method == "GET":
+            return dict(request.query)
+        raw = await request.text()
+        if request.content_type == "application/json":
+            return json.loads(raw or "{}")
+        form = {k: v[0] for k, v in parse_qs(raw).items()}
+        for key in ("blocks", "view", "files"):
+            if key in form:
+                form[key] = json.loads(form[key])
+        return form
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await self._body(request)
+        self.calls.append(Call(method, body))
+        if self.limited.get(method, 0) > 0:
+            self.limited[method] -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
+        return web.json_response(self._answer(method, body), content_type="application/json")
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dop-bot"}
+        if method == "chat.postMessage":
+            self._ts += 1
+            return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{self._ts:06d}"}
+        if method == "chat.update":
+            return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+        if method == "users.info":
+            user = body.get("user")
+            return {"ok": True, "user": {"id": user, "is_admin": user in self.admins, "is_owner": False}}
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "upload_url": f"{self.base}/upload/F1", "file_id": "F1"}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F1", "title": "chart"}]}
+        return {"ok": True}
+
+    async def _response(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", json.loads(await request.text())))
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("upload", {"size": len(await request.read())}))
+        return web.Response(text="OK")
+
+    def named(self, path: str) -> list[Call]:
+        return [c for c in self.calls if c.path == path]
+
+    async def wait_for(self, path: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Bolt answers HTTP at ack time; the work after it reaches the fake a moment later."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(self.named(path)) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(
+                    f"expected {count} {path} calls, got {len(self.named(path))}: {self.calls}"
+                )
+            await asyncio.sleep(0.02)
+        return self.named(path)

@@ -1,0 +1,229 @@
+"""The Slack adapter through Bolt's real HTTP path: signed requests into the app served on localhost,
+the Web API and response_url answered by a local stand-in that records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack.app import SlackConfig, build_app, web_client
+from adapters.slack.blocks import escape, render
+from adapters.slack.messenger import SlackMessenger
+from bot.bootstrap import Core, start_core
+from bot.config import Settings
+from bot.replies import Choice, Reply
+from bot.storage.models import Answer
+from tests.conftest import FakeClock
+from tests.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class SlackRig:
+    fake: FakeSlack
+    core: Core
+    url: str
+    session: aiohttp.ClientSession
+
+    async def post(
+        self,
+        body: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        content_type: str = "application/x-www-form-urlencoded",
+        retry: int | None = None,
+    ) -> int:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+        headers = {
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+            "Content-Type": content_type,
+        }
+        if retry is not None:
+            headers["X-Slack-Retry-Num"] = str(retry)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        async with self.session.post(self.url, data=body.encode(), headers=headers) as response:
+            return response.status
+
+    async def command(self, text: str, user: str = "U1", **extra: Any) -> int:
+        fields = {
+            "token": "x",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": user,
+            "user_name": f"name-{user}",
+            "command": "/dop",
+            "text": text,
+            "response_url": f"{self.fake.base}/response/{len(self.fake.calls)}",
+            "trigger_id": "1.2.3",
+            **extra,
+        }
+        return await self.post(urlencode(fields))
+
+    async def click(self, value: str, user: str, action_ts: str, retry: int | None = None) -> int:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": user, "username": f"name-{user}"},
+            "channel": {"id": "C1"},
+            "container": {"type": "message", "message_ts": "1700000000.000001"},
+            "response_url": f"{self.fake.base}/response/click-{user}-{action_ts}",
+            "trigger_id": "1.2.3",
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "dop_choice_0",
+                    "block_id": "dop_choices",
+                    "value": value,
+                    "action_ts": action_ts,
+                }
+            ],
+        }
+        return await self.post(urlencode({"payload": json.dumps(payload)}), retry=retry)
+
+
+@pytest.fixture
+async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackRig]:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    fake = await FakeSlack(admins={"UADMIN"}).start()
+    config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=f"{fake.base}/api/")
+    client = web_client(config)
+    clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
+    core = await start_core(Settings(database_url=database.url), clock, SlackMessenger(client))
+    app = build_app(core, config, client)
+    runner = web.AppRunner(app.web_app(path="/slack/events"))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    async with aiohttp.ClientSession() as session:
+        yield SlackRig(fake, core, f"http://127.0.0.1:{port}/slack/events", session)
+    await runner.cleanup()
+    await core.close()
+    await fake.stop()
+
+
+def _text(call_body: dict[str, Any]) -> str:
+    return json.dumps(call_body.get("blocks", []), ensure_ascii=False)
+
+
+async def test_ask_is_acked_and_answered_through_response_url(rig: SlackRig) -> None:
+    assert await rig.command("ask elb 503") == 200
+    [answer] = await rig.fake.wait_for("response_url")
+    assert answer.body["response_type"] == "ephemeral"
+    blocks = _text(answer.body)
+    assert "HTTPCode_ELB_5XX" in blocks and "503: 様々な要因が考えられる。" in blocks
+    assert "dop_share" in blocks  # an answer can be shared with the channel
+
+
+async def test_forged_and_stale_requests_get_401(rig: SlackRig) -> None:
+    body = urlencode({"command": "/dop", "text": "ask drift", "user_id": "U1", "team_id": "T1"})
+    assert await rig.post(body, secret="wrong-secret") == 401
+    assert await rig.post(body, timestamp=int(time.time()) - 600) == 401
+    await asyncio.sleep(0.2)
+    assert not rig.fake.named("response_url")
+
+
+async def test_the_daily_flow_post_clicks_and_reveal(rig: SlackRig) -> None:
+    assert await rig.command("subscribe 09:00 Asia/Tokyo mon-fri", user="U1") == 200
+    refused = (await rig.fake.wait_for("response_url"))[0]
+    assert "管理者だけ" in _text(refused.body)
+    assert await rig.command("subscribe 09:00 Asia/Tokyo mon-fri", user="UADMIN") == 200
+    saved = (await rig.fake.wait_for("response_url", 2))[1]
+    assert saved.body["response_type"] == "in_channel"
+
+    rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert rig.core.runner is not None
+    await rig.core.runner.sync()
+    assert await rig.core.runner.jobs.post_daily(1) == "posted"
+    [post] = rig.fake.named("chat.postMessage")
+    buttons = next(b for b in post.body["blocks"] if b["type"] == "actions")["elements"]
+    values = [b["value"] for b in buttons]
+    question = rig.core.bank.get((await rig.core.ledger.get(int(values[0].split(":")[1]))).question_id)  # type: ignore[union-attr]
+    assert question is not None
+    right, wrong = values[question.answer], values[(question.answer + 1) % len(values)]
+
+    for user, value, ts in (
+        ("UA", right, "1.1"),
+        ("UB", wrong, "1.2"),
+        ("UC", right, "1.3"),
+        ("UA", wrong, "1.4"),
+    ):
+        assert await rig.click(value, user, ts) == 200
+    feedback = await rig.fake.wait_for("response_url", 2 + 4)
+    texts = [_text(c.body) for c in feedback[2:]]
+    assert sum("正解！" in t for t in texts) == 2 and sum("不正解" in t for t in texts) == 1
+    assert any("回答済みです" in t for t in texts)  # UA's second click, answered politely
+    assert all(
+        c.body["response_type"] == "ephemeral" and c.body["replace_original"] is False for c in feedback[2:]
+    )
+
+    rig.core.clock.current += timedelta(hours=8)  # type: ignore[attr-defined]
+    post_id = int(right.split(":")[1])
+    assert await rig.core.runner.jobs.reveal(post_id) == "revealed"
+    [update] = rig.fake.named("chat.update")
+    assert update.body["ts"] == "1700000000.000001"
+    distribution = _text(update.body)
+    assert f"{question.answer + 1}. " in distribution and "— 2" in distribution and "— 1" in distribution
+    assert not any(b["type"] == "actions" for b in update.body["blocks"])  # buttons gone
+    assert await rig.click(right, "UD", "1.5") == 200
+    late = (await rig.fake.wait_for("response_url", 7))[6]
+    assert "締め切られました" in _text(late.body)
+
+
+async def test_a_retried_click_is_recorded_once(rig: SlackRig, database) -> None:  # type: ignore[no-untyped-def]
+    await rig.command("subscribe", user="UADMIN")
+    await rig.fake.wait_for("response_url")
+    rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert rig.core.runner is not None
+    await rig.core.runner.sync()
+    await rig.core.runner.jobs.post_daily(1)
+    value = next(b for b in rig.fake.named("chat.postMessage")[0].body["blocks"] if b["type"] == "actions")[
+        "elements"
+    ][0]["value"]
+    assert await rig.click(value, "UA", "9.9") == 200
+    assert await rig.click(value, "UA", "9.9", retry=1) == 200
+    assert await rig.click(value, "UA", "9.9", retry=2) == 200
+    await rig.fake.wait_for("response_url", 2)
+    await asyncio.sleep(0.3)
+    assert len(rig.fake.named("response_url")) == 2  # the subscribe reply and one feedback
+    from sqlalchemy import func, select
+
+    async with database.transaction() as session:
+        assert (await session.execute(select(func.count()).select_from(Answer))).scalar_one() == 1
+
+
+async def test_a_429_is_waited_out_by_the_sdk(rig: SlackRig) -> None:
+    rig.fake.limited["chat.postMessage"] = 1
+    messenger = SlackMessenger(web_client(SlackConfig("xoxb-test", SECRET, api_url=f"{rig.fake.base}/api/")))
+    from bot.storage.refs import ChannelRef
+
+    started = time.monotonic()
+    ref = await messenger.post(ChannelRef("slack", "T1", "C1"), Reply(body="hello"))
+    assert time.monotonic() - started >= 0.9
+    assert ref.startswith("C1:") and len(rig.fake.named("chat.postMessage")) == 2
+
+
+def test_blocks_escape_and_never_ping() -> None:
+    assert escape("<!channel> & @here @everyone") == "&lt;!channel&gt; &amp; @\u2060here @\u2060everyone"
+    blocks = render(Reply(title="a <b>", body="x" * 7000, choices=(Choice("y" * 100, "v"),)))
+    sections = [b for b in blocks if b["type"] == "section"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in sections) and len(sections) >= 3
+    button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
+    assert len(button["text"]["text"]) <= 75 and button["value"] == "v"
