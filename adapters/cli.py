@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser("console", help="chat with the bot locally (no tokens needed; SQLite by default)")
+    commands.add_parser("run", help="run every configured platform adapter, the scheduler and the database")
 
     db = commands.add_parser("db", help="the database")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -111,6 +112,17 @@ def _main(argv: Sequence[str] | None) -> int:
         return asyncio.run(_with_database(settings, args, messages))
     if args.command == "simulate":
         return asyncio.run(_simulate(settings, args))
+    if args.command == "run":
+        from adapters.run import run
+
+        try:
+            return asyncio.run(run(settings))
+        except StorageUnavailable as exc:
+            print(
+                messages("storage.start_failed", url=safe_url(settings.database()), reason=exc),
+                file=sys.stderr,
+            )
+            return 1
     core = build_core(settings, SystemClock())
     if args.command == "topics":
         print(render_text(topics_reply(core.engine, messages, " ".join(args.service)), messages))
@@ -276,3 +288,7 @@ def check_content(settings: Settings, files: list[Path]) -> int:
     )
     print(summary, file=sys.stderr)
     return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

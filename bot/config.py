@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "dop-bot"
@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Tokyo"  # for channels without a schedule of their own (the console)
     catch_up_minutes: int = 120  # after downtime, a post missed by less than this is sent late
     send_rate: float = 20.0  # scheduled messages per second across all channels
+
+    # Platforms: tokens are secrets (never printed, never logged); each adapter runs only if configured.
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+    slack_admins: str = Field(default="", validation_alias="SLACK_ADMIN_USERS")  # comma-separated user ids
+    port: int = Field(default=3000, validation_alias="PORT")
 
     def content_path(self) -> Path:
         """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""

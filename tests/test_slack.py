@@ -227,3 +227,105 @@ def test_blocks_escape_and_never_ping() -> None:
     assert all(len(b["text"]["text"]) <= 3000 for b in sections) and len(sections) >= 3
     button = next(b for b in blocks if b["type"] == "actions")["elements"][0]
     assert len(button["text"]["text"]) <= 75 and button["value"] == "v"
+
+
+async def test_dop_bot_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import sys
+
+    fake = await FakeSlack().start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-secret-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": f"{fake.base}/api/",
+        "PORT": str(port),
+        "DOP_DATA_DIR": str(tmp_path),
+        "DOP_LOG_LEVEL": "INFO",
+    }
+    env.pop("DATABASE_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.cli",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/slack/events"
+        async with aiohttp.ClientSession() as session:
+            rig = SlackRig(fake, None, url, session)  # type: ignore[arg-type]
+            for _ in range(200):
+                try:
+                    status = await rig.command("ask drift")
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            assert status == 200
+            [answer] = await fake.wait_for("response_url")
+            assert "ドリフト" in _text(answer.body)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+        assert process.returncode == 0
+        log = stderr.decode()
+        assert "shutting down" in log and "xoxb-secret-token" not in log and SECRET not in log
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await fake.stop()
+
+
+async def test_app_home_shows_stats_and_share_posts_the_passage(rig: SlackRig) -> None:
+    event = {
+        "token": "x",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "type": "event_callback",
+        "event_id": "Ev1",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": "U7", "tab": "home"},
+    }
+    assert await rig.post(json.dumps(event), content_type="application/json") == 200
+    assert await rig.post(json.dumps(event), content_type="application/json", retry=1) == 200
+    [view] = await rig.fake.wait_for("views.publish")
+    assert view.body["user_id"] == "U7" and "学習状況" in json.dumps(view.body["view"], ensure_ascii=False)
+    await asyncio.sleep(0.3)
+    assert len(rig.fake.named("views.publish")) == 1  # the retried event was not handled twice
+
+    await rig.command("ask drift")
+    [answer] = await rig.fake.wait_for("response_url")
+    share = next(b for b in answer.body["blocks"] if b.get("block_id") == "dop_share")["elements"][0]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "channel": {"id": "C1"},
+        "response_url": f"{rig.fake.base}/response/share",
+        "trigger_id": "1",
+        "actions": [
+            {"action_id": "dop_share", "block_id": "dop_share", "value": share["value"], "action_ts": "5.5"}
+        ],
+    }
+    assert await rig.post(urlencode({"payload": json.dumps(payload)})) == 200
+    [posted] = await rig.fake.wait_for("chat.postMessage")
+    assert posted.body["channel"] == "C1" and "ドリフト" in _text(posted.body)
+
+
+def test_the_manifest_declares_what_the_app_uses() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((ROOT / "adapters" / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/dop" and command["url"].endswith("/slack/events")
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "files:write", "users:read"} <= scopes  # post, upload, admin check
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True

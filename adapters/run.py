@@ -1,0 +1,96 @@
+"""`dop-bot run`: every adapter whose tokens are configured, the scheduler and the database on one
+event loop, with a graceful shutdown on SIGTERM (what a Procfile process gets when it is stopped)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from adapters.clock import SystemClock
+from adapters.slack.app import SlackConfig, build_app, web_client
+from adapters.slack.messenger import SlackMessenger
+from bot.bootstrap import start_core
+from bot.config import Settings
+from bot.messenger import Messenger, MessengerError
+from bot.replies import Reply
+from bot.storage.refs import ChannelRef
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RoutingMessenger:
+    """One Messenger for the scheduler, handing each channel to its platform's messenger."""
+
+    by_platform: dict[str, Messenger] = field(default_factory=dict)
+
+    def _for(self, channel: ChannelRef) -> Messenger:
+        messenger = self.by_platform.get(channel.platform)
+        if messenger is None:
+            raise MessengerError(f"no adapter for {channel.platform}", permanent=True)
+        return messenger
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        return await self._for(channel).post(channel, reply)
+
+    async def edit(self, channel: ChannelRef, message_ref: str, reply: Reply) -> None:
+        await self._for(channel).edit(channel, message_ref, reply)
+
+
+def slack_config(settings: Settings) -> SlackConfig | None:
+    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+        return None
+    return SlackConfig(
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        api_url=settings.slack_api_url,
+        admins=frozenset(u.strip() for u in settings.slack_admins.split(",") if u.strip()),
+    )
+
+
+async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """Start everything configured; return when told to stop (SIGTERM, SIGINT or `stop`)."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread: no signals
+            loop.add_signal_handler(sig, stop.set)
+    routing = RoutingMessenger()
+    slack = slack_config(settings)
+    if slack is None:
+        log.error(
+            "no platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or use dop-bot console)"
+        )
+        return 2
+    client = web_client(slack)
+    routing.by_platform["slack"] = SlackMessenger(client)
+    core = await start_core(settings, SystemClock(), routing)
+    app = build_app(core, slack, client)
+    cleanups = []
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        cleanups.append(handler.close_async)
+        log.info("slack: socket mode connected")
+    else:
+        runner = web.AppRunner(app.web_app(path="/slack/events"))
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+        cleanups.append(runner.cleanup)
+        log.info("slack: listening on port %d at /slack/events", settings.port)
+    assert core.runner is not None
+    await core.runner.start()
+    log.info("dop-bot is running")
+    await stop.wait()
+    log.info("shutting down")
+    for cleanup in reversed(cleanups):
+        await cleanup()
+    await core.close()
+    return 0
