@@ -329,3 +329,52 @@ def test_the_manifest_declares_what_the_app_uses() -> None:
     assert {"commands", "chat:write", "files:write", "users:read"} <= scopes  # post, upload, admin check
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+async def test_socket_mode_runs_the_same_app_over_a_websocket(
+    database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    monkeypatch.chdir(ROOT)
+    fake = await FakeSlack().start()
+    config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=f"{fake.base}/api/")
+    client = web_client(config)
+    core = await start_core(
+        Settings(database_url=database.url),
+        FakeClock(datetime(2026, 11, 30, tzinfo=UTC)),
+        SlackMessenger(client),
+    )
+    handler = AsyncSocketModeHandler(build_app(core, config, client), "xapp-test")
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        command = {
+            "token": "x",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "user_id": "U1",
+            "user_name": "u",
+            "command": "/dop",
+            "text": "ask cfn drift",
+            "response_url": f"{fake.base}/response/sm",
+            "trigger_id": "1",
+        }
+        await fake.send_envelope(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "payload": command,
+                "accepts_response_payload": True,
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        [ack] = await fake.wait_for("socket_ack")
+        assert ack.body["envelope_id"] == "env-1"
+        [answer] = await fake.wait_for("response_url")
+        assert "ドリフト" in _text(answer.body)
+        assert any(c.path == "apps.connections.open" for c in fake.calls)
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await core.close()
+        await fake.stop()
