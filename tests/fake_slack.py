@@ -51,12 +51,12 @@ class FakeSlack:
 
     @staticmethod
     async def _body(request: web.Request) -> dict[str, Any]:
-        if request.method == "GET":
-            return dict(request.query)
-        raw = await request.text()
+        """Arguments wherever the SDK put them: query string, form or JSON."""
+        query: dict[str, Any] = dict(request.query)
+        raw = await request.text() if request.method == "POST" else ""
         if request.content_type == "application/json":
-            return json.loads(raw or "{}")
-        form = {k: v[0] for k, v in parse_qs(raw).items()}
+            return {**query, **json.loads(raw or "{}")}
+        form = {**query, **{k: v[0] for k, v in parse_qs(raw).items()}}
         for key in ("blocks", "view", "files"):
             if key in form:
                 form[key] = json.loads(form[key])

@@ -378,3 +378,28 @@ async def test_socket_mode_runs_the_same_app_over_a_websocket(
         await handler.close_async()  # type: ignore[no-untyped-call]
         await core.close()
         await fake.stop()
+
+
+async def test_the_weekly_chart_is_uploaded_with_files_upload_v2() -> None:
+    from bot.replies import Attachment
+    from bot.storage.refs import ChannelRef
+
+    fake = await FakeSlack().start()
+    try:
+        messenger = SlackMessenger(web_client(SlackConfig("xoxb-test", SECRET, api_url=f"{fake.base}/api/")))
+        png = b"\x89PNG\r\n\x1a\n" + b"0" * 2048
+        reply = Reply(
+            title="週間レポート 2026-W48", body="…", attachment=Attachment("dop-report-2026-W48.png", png)
+        )
+        await messenger.post(ChannelRef("slack", "T1", "C1"), reply)
+        assert [c.path for c in fake.calls if c.path != "auth.test"] == [
+            "chat.postMessage",
+            "files.getUploadURLExternal",
+            "upload",
+            "files.completeUploadExternal",
+        ]
+        assert fake.named("upload")[0].body["size"] >= len(png)
+        complete = fake.named("files.completeUploadExternal")[0].body
+        assert complete.get("channel_id") == "C1"
+    finally:
+        await fake.stop()
