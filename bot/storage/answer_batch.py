@@ -16,10 +16,9 @@ from sqlalchemy import select, tuple_
 
 from bot.storage.database import Database
 from bot.storage.identities import insert_ignore
-from bot.storage.models import Answer, DailyPost, User
+from bot.storage.models import OPEN, Answer, DailyPost, User
 from bot.storage.refs import UserRef
 
-OPEN = ("claimed", "posted")
 MAX_BATCH = 500
 SETTLE_SECONDS = 0.002  # wait this long for more clicks before writing a batch
 

@@ -12,14 +12,12 @@ from sqlalchemy import Integer, case, cast, delete, func, insert, literal, selec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.quiz.selection import PostedQuestion
-from bot.stats.streaks import DayOutcome, Streaks, advance, with_open_day
+from bot.stats.streaks import DayOutcome, Streaks, with_open_day
 from bot.storage.answer_batch import AnswerBatcher, Click
 from bot.storage.database import Database
 from bot.storage.identities import channel_id, insert_ignore, user_id
-from bot.storage.models import Answer, DailyPost, StreakState, User
+from bot.storage.models import OPEN, Answer, DailyPost, StreakState, User
 from bot.storage.refs import ChannelRef, UserRef
-
-OPEN = ("claimed", "posted")
 
 
 @dataclass(frozen=True)
@@ -359,16 +357,7 @@ async def _results(session: AsyncSession, post: DailyPost) -> PostResults:
     )
 
 
-def rebuild(days: list[dict[int, bool]], users: set[int]) -> dict[int, Streaks]:
-    """Streaks recomputed from scratch: closed days oldest first, each {user: correct}. For checks."""
-    states = {u: Streaks() for u in users}
-    for answers in days:
-        for u in users:
-            states[u] = advance(states[u], DayOutcome(u in answers, answers.get(u, False)))
-    return states
-
-
-__all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults", "rebuild"]
+__all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults"]
 
 
 async def claim_report(db: Database, channel: ChannelRef, week: str, now: datetime) -> bool:

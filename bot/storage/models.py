@@ -19,6 +19,9 @@ NAMING = {
 }
 
 
+OPEN = ("claimed", "posted")  # daily post statuses whose question can still be answered
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
