@@ -16,7 +16,7 @@ from bot.stats.streaks import DayOutcome, Streaks, with_open_day
 from bot.storage.answer_batch import AnswerBatcher, Click
 from bot.storage.database import Database
 from bot.storage.identities import channel_id, insert_ignore, user_id
-from bot.storage.models import OPEN, Answer, DailyPost, StreakState, User
+from bot.storage.models import OPEN, Answer, DailyPost, ReportRun, StreakState, User
 from bot.storage.refs import ChannelRef, UserRef
 
 
@@ -362,8 +362,6 @@ __all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults"]
 
 async def claim_report(db: Database, channel: ChannelRef, week: str, now: datetime) -> bool:
     """Claim a channel's weekly report: True for the one caller that may post it this week."""
-    from bot.storage.models import ReportRun
-
     async with db.transaction() as session:
         cid = await channel_id(session, channel, now)
         values = {
@@ -381,8 +379,6 @@ async def claim_report(db: Database, channel: ChannelRef, week: str, now: dateti
 
 async def release_report(db: Database, channel: ChannelRef, week: str, now: datetime) -> None:
     """Give up a report claim whose send failed, so a later run can claim and send it."""
-    from bot.storage.models import ReportRun
-
     async with db.transaction() as session:
         cid = await channel_id(session, channel, now)
         await session.execute(delete(ReportRun).where(ReportRun.channel_id == cid, ReportRun.week == week))
