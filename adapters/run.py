@@ -14,6 +14,7 @@ from aiohttp import web
 from adapters.clock import SystemClock
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.oauth import installation_store
 from bot.bootstrap import start_core
 from bot.config import Settings
 from bot.messenger import Messenger, MessengerError
@@ -43,13 +44,19 @@ class RoutingMessenger:
 
 
 def slack_config(settings: Settings) -> SlackConfig | None:
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+    """Slack runs with a signing secret and either a bot token or OAuth client credentials."""
+    oauth = settings.slack_client_id is not None and settings.slack_client_secret is not None
+    if settings.slack_signing_secret is None or (settings.slack_bot_token is None and not oauth):
         return None
     return SlackConfig(
-        bot_token=settings.slack_bot_token.get_secret_value(),
+        bot_token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         api_url=settings.slack_api_url,
         admins=frozenset(u.strip() for u in settings.slack_admins.split(",") if u.strip()),
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value()
+        if settings.slack_client_secret
+        else None,
     )
 
 
@@ -68,8 +75,17 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         )
         return 2
     client = web_client(slack)
-    routing.by_platform["slack"] = SlackMessenger(client)
+    messenger = SlackMessenger(client)
+    routing.by_platform["slack"] = messenger
     core = await start_core(settings, SystemClock(), routing)
+    if slack.oauth and slack.client_id and core.db is not None:
+        store = installation_store(slack.client_id, core.db.engine)
+
+        async def bot_token(team: str) -> str | None:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=team)
+            return bot.bot_token if bot is not None else None
+
+        messenger.tokens = bot_token
     app = build_app(core, slack, client)
     cleanups = []
     if settings.slack_app_token is not None:

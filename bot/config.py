@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_admins: str = Field(default="", validation_alias="SLACK_ADMIN_USERS")  # comma-separated user ids
+    slack_client_id: str | None = Field(
+        default=None, validation_alias="SLACK_CLIENT_ID"
+    )  # OAuth: many workspaces
+    slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     port: int = Field(default=3000, validation_alias="PORT")
 
     def content_path(self) -> Path:

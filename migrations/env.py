@@ -10,9 +10,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.slack.oauth import oauth_metadata
 from bot.storage.models import Base
 
-target_metadata = Base.metadata
+# The Slack OAuth stores' tables live in the same database and change only through migrations too.
+target_metadata = [Base.metadata, oauth_metadata()]
 
 
 def _run(connection: Connection) -> None:

@@ -16,6 +16,7 @@ from aiohttp import web
 class Call:
     path: str
     body: dict[str, Any]
+    token: str | None = None  # the bearer token the call was made with
 
 
 @dataclass
@@ -65,17 +66,40 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await self._body(request)
-        self.calls.append(Call(method, body))
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ") or body.get("token")
+        self.calls.append(Call(method, body, bearer))
         if self.limited.get(method, 0) > 0:
             self.limited[method] -= 1
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
-        return web.json_response(self._answer(method, body), content_type="application/json")
+        return web.json_response(self._answer(method, body, bearer), content_type="application/json")
 
-    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dop-bot"}
+            team = token.rsplit("-", 1)[-1] if token and token.startswith("xoxb-team-") else "T1"
+            return {
+                "ok": True,
+                "user_id": f"UBOT{team}",
+                "bot_id": f"B{team}",
+                "team_id": team,
+                "user": "dop-bot",
+                "url": "https://example.slack.com/",
+            }
+        if method == "oauth.v2.access":
+            team = body.get("code", "T9").removeprefix("code-")
+            return {
+                "ok": True,
+                "app_id": "A1",
+                "authed_user": {"id": "U1"},
+                "scope": "commands,chat:write",
+                "token_type": "bot",
+                "access_token": f"xoxb-team-{team}",
+                "bot_user_id": f"UBOT{team}",
+                "team": {"id": team, "name": f"Team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         if method == "chat.postMessage":
             self._ts += 1
             return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{self._ts:06d}"}

@@ -403,3 +403,72 @@ async def test_the_weekly_chart_is_uploaded_with_files_upload_v2() -> None:
         assert complete.get("channel_id") == "C1"
     finally:
         await fake.stop()
+
+
+async def test_the_oauth_install_flow_serves_many_workspaces(
+    database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import re as regex
+
+    from adapters.slack.oauth import installation_store
+
+    monkeypatch.chdir(ROOT)
+    fake = await FakeSlack(admins={"UADMIN"}).start()
+    config = SlackConfig(
+        bot_token=None,
+        signing_secret=SECRET,
+        api_url=f"{fake.base}/api/",
+        client_id="111.222",
+        client_secret="client-secret",
+    )
+    client = web_client(config)
+    core = await start_core(
+        Settings(database_url=database.url),
+        FakeClock(datetime(2026, 11, 30, tzinfo=UTC)),
+        SlackMessenger(client),
+    )
+    runner = web.AppRunner(build_app(core, config, client).web_app(path="/slack/events"))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{base}/slack/install") as page:
+                assert page.status == 200
+                html = await page.text()
+                # The state cookie is Secure; over plain http in a test the browser's part is ours to play.
+                cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+            state = regex.search(r"state=([\w-]+)", html)
+            assert state is not None and "client_id=111.222" in html
+            redirect = f"{base}/slack/oauth_redirect?code=code-T9&state={state.group(1)}"
+            async with session.get(redirect, headers={"Cookie": cookie}) as done:
+                assert done.status == 200
+            async with session.get(f"{base}/slack/oauth_redirect?code=code-T8&state=forged") as forged:
+                assert forged.status >= 400  # an unknown state installs nothing
+            rig = SlackRig(fake, core, f"{base}/slack/events", session)
+            assert await rig.command("subscribe", user="UADMIN", team_id="T9") == 200
+            [saved] = await fake.wait_for("response_url")
+            assert "毎日の問題を届けます" in _text(saved.body)
+            assert [c.token for c in fake.named("users.info")] == [
+                "xoxb-team-T9"
+            ]  # the workspace's own token
+        store = installation_store("111.222", core.db.engine)  # type: ignore[union-attr]
+        bot = await store.async_find_bot(enterprise_id=None, team_id="T9")
+        assert bot is not None and bot.bot_token == "xoxb-team-T9"
+        assert await store.async_find_bot(enterprise_id=None, team_id="T8") is None
+
+        async def token_of(team: str) -> str | None:
+            found = await store.async_find_bot(enterprise_id=None, team_id=team)
+            return found.bot_token if found else None
+
+        from bot.storage.refs import ChannelRef
+
+        messenger = SlackMessenger(client, tokens=token_of)
+        await messenger.post(ChannelRef("slack", "T9", "C9"), Reply(body="hi"))
+        assert fake.named("chat.postMessage")[-1].token == "xoxb-team-T9"
+    finally:
+        await runner.cleanup()
+        await core.close()
+        await fake.stop()

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
+from adapters.slack.oauth import oauth_metadata
 from bot.storage.database import Database, DatabaseNewerThanCode, StorageUnavailable, async_url, safe_url
 from bot.storage.migrations import head_revision
 from bot.storage.models import Base
@@ -18,10 +19,13 @@ from tests.databases import BACKENDS, fresh_database
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_the_models_match_the_migrations(backend: str, tmp_path: Path) -> None:
     async with fresh_database(backend, tmp_path) as db, db.engine.connect() as conn:
+        everything = MetaData()
+        for table in [*Base.metadata.tables.values(), *oauth_metadata().tables.values()]:
+            table.to_metadata(everything)
 
         def diff(sync_conn):  # type: ignore[no-untyped-def]
             context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-            return compare_metadata(context, Base.metadata)
+            return compare_metadata(context, everything)
 
         assert await conn.run_sync(diff) == []
 

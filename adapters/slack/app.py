@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
+from adapters.slack.oauth import oauth_settings
 from bot.bootstrap import Core
 from bot.commands import Invocation, parse_command
 from bot.dispatcher import Requester
@@ -28,14 +29,23 @@ _CHOICE_PATTERN = re.compile("^" + CHOICE_ACTION.replace("{index}", r"\d+") + "$
 
 @dataclass
 class SlackConfig:
-    bot_token: str = field(repr=False)
+    """Single-workspace token mode (bot_token), or the OAuth install flow (client_id + client_secret)."""
+
+    bot_token: str | None = field(repr=False)
     signing_secret: str = field(repr=False)
     api_url: str | None = None
     admins: frozenset[str] = frozenset()  # user ids allowed to manage schedules besides workspace admins
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
 
 
 def web_client(config: SlackConfig) -> AsyncWebClient:
-    client = AsyncWebClient(token=config.bot_token, base_url=config.api_url or AsyncWebClient.BASE_URL)
+    token = None if config.oauth else config.bot_token  # with OAuth each workspace brings its own
+    client = AsyncWebClient(token=token, base_url=config.api_url or AsyncWebClient.BASE_URL)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))  # honours Retry-After
     return client
 
@@ -63,7 +73,12 @@ def _reply_payload(reply: Reply, share_label: str | None) -> dict[str, Any]:
 def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app wired to the core's dispatcher; no network at build time."""
     client = client or web_client(config)
-    app = AsyncApp(client=client, signing_secret=config.signing_secret)
+    if config.oauth and core.db is not None:
+        assert config.client_id is not None and config.client_secret is not None
+        settings = oauth_settings(config.client_id, config.client_secret, core.db.engine)
+        app = AsyncApp(client=client, signing_secret=config.signing_secret, oauth_settings=settings)
+    else:
+        app = AsyncApp(client=client, signing_secret=config.signing_secret)
     events = EventLog(core.db) if core.db is not None else None
     share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("slack.share")
 

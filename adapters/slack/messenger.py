@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -33,17 +34,37 @@ def _error(exc: SlackApiError) -> MessengerError:
     return MessengerError(code or str(exc), retry_after=retry_after, permanent=code in PERMANENT)
 
 
+TokenLookup = Callable[[str], Awaitable[str | None]]
+
+
 @dataclass
 class SlackMessenger:
+    """Posts with the single bot token, or, with `tokens`, with the token of the channel's workspace."""
+
     client: AsyncWebClient
+    tokens: TokenLookup | None = None
+    _clients: dict[str, AsyncWebClient] = field(default_factory=dict, repr=False)
+
+    async def _client_for(self, channel: ChannelRef) -> AsyncWebClient:
+        if self.tokens is None:
+            return self.client
+        token = await self.tokens(channel.workspace)
+        if token is None:
+            raise MessengerError(f"dop-bot is not installed in workspace {channel.workspace}", permanent=True)
+        if token not in self._clients:
+            self._clients[token] = AsyncWebClient(
+                token=token, base_url=self.client.base_url, retry_handlers=self.client.retry_handlers
+            )
+        return self._clients[token]
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        client = await self._client_for(channel)
         try:
-            response = await self.client.chat_postMessage(
+            response = await client.chat_postMessage(
                 channel=channel.channel, blocks=render(reply), text=fallback_text(reply), unfurl_links=False
             )
             if reply.attachment is not None:
-                await self.client.files_upload_v2(
+                await client.files_upload_v2(
                     channel=channel.channel,
                     content=reply.attachment.data,
                     filename=reply.attachment.filename,
@@ -55,8 +76,9 @@ class SlackMessenger:
 
     async def edit(self, channel: ChannelRef, message_ref: str, reply: Reply) -> None:
         channel_id, _, ts = message_ref.partition(":")
+        client = await self._client_for(channel)
         try:
-            await self.client.chat_update(
+            await client.chat_update(
                 channel=channel_id, ts=ts, blocks=render(reply), text=fallback_text(reply)
             )
         except SlackApiError as exc:
