@@ -25,7 +25,6 @@ from bot.practice import resolve_scope
 from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.curated import question_files
 from bot.search import SearchEngine, SearchOutcome
-from bot.simulation import Simulation, scratch_database, verify
 from bot.stats_commands import valid_week
 from bot.storage.database import DatabaseNewerThanCode, StorageUnavailable, safe_url
 from bot.storage.refs import ChannelRef
@@ -184,6 +183,8 @@ async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> i
 async def _simulate(settings: Settings, args: argparse.Namespace) -> int:
     """A fresh database for the run: a temporary SQLite file, or a temporary database on the
     Postgres server DATABASE_URL points at (dropped afterwards)."""
+    from bot.simulation import Simulation, scratch_database, verify  # only this command needs it
+
     content = load_content(settings.content_path())
     bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
     async with scratch_database(settings.database_url) as url:
