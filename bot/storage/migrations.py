@@ -1,20 +1,24 @@
-"""Alembic, driven from code: the migration scripts live in migrations/ at the project root."""
+"""Alembic, driven from code: the migration scripts live in migrations/ at the project root.
+
+Alembic is imported inside the functions: it is needed once, at start-up, and importing it with the
+rest would make every command slower to start."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -23,7 +27,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
-def _scripts() -> ScriptDirectory:
+def _scripts() -> Any:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -32,12 +38,18 @@ def known_revisions() -> set[str]:
 
 
 def head_revision() -> str | None:
-    return _scripts().get_current_head()
+    head: str | None = _scripts().get_current_head()
+    return head
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    from alembic.runtime.migration import MigrationContext
+
+    revision: str | None = MigrationContext.configure(connection).get_current_revision()
+    return revision
 
 
 def upgrade_to_head(connection: Connection) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
