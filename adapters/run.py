@@ -102,6 +102,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         cleanups.append(runner.cleanup)
         log.info("slack: listening on port %d at /slack/events", settings.port)
     assert core.runner is not None
+    await asyncio.to_thread(core.bank.ensure)  # after listening: requests are served meanwhile
     await core.runner.start()
     log.info("dop-bot is running")
     await stop.wait()

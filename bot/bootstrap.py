@@ -72,7 +72,11 @@ def build_core(settings: Settings, clock: Clock, store: CardStore | None = None)
         level = logging.ERROR if problem.severity == "error" else logging.DEBUG
         log.log(level, "%s", problem)
     engine = SearchEngine.build(list(content.decks), content.glossary)
-    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    # Built on first use (or by `run` in a worker thread once it is listening): it is the slowest
+    # part of starting, and nothing needs it to answer `/dop ask`.
+    bank = QuestionBank.lazy(
+        lambda: build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    )
     practice = PracticeService(bank=bank, store=store or InMemoryCardStore(), clock=clock)
     dispatcher = Dispatcher(engine=engine, default_locale=settings.locale)
     dispatcher.handlers.update(practice_handlers(practice, engine))

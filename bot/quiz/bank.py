@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import random
+import threading
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
 from bot.notes.model import Deck, NodeKind
 from bot.quiz.config import QuizConfig
@@ -23,16 +23,50 @@ CHOICES = 4
 EXPLANATION_LIMIT = 700
 
 
-@dataclass(frozen=True)
 class QuestionBank:
-    """Every sound question, in a stable order, and why others were left out."""
+    """Every sound question, in a stable order, and why others were left out.
 
-    questions: tuple[Question, ...]
-    dropped: Counter[str] = field(default_factory=Counter)
-    by_id: dict[str, Question] = field(default_factory=dict)
+    `QuestionBank.lazy(build)` defers the work until the first question is needed, so a process can
+    answer requests while the bank is built in the background (`ensure` from a worker thread).
+    """
 
-    def __post_init__(self) -> None:
-        self.by_id.update((q.id, q) for q in self.questions)
+    def __init__(
+        self,
+        questions: tuple[Question, ...] = (),
+        dropped: Counter[str] | None = None,
+        builder: Callable[[], QuestionBank] | None = None,
+    ) -> None:
+        self._questions = questions
+        self._dropped: Counter[str] = dropped if dropped is not None else Counter()
+        self._by_id = {q.id: q for q in questions}
+        self._builder = builder
+        self._lock = threading.Lock()
+
+    @classmethod
+    def lazy(cls, builder: Callable[[], QuestionBank]) -> QuestionBank:
+        return cls(builder=builder)
+
+    def ensure(self) -> QuestionBank:
+        """Build now if not built yet (safe from several threads at once)."""
+        if self._builder is not None:
+            with self._lock:
+                if self._builder is not None:
+                    built = self._builder()
+                    self._questions, self._dropped, self._by_id = built.questions, built.dropped, built.by_id
+                    self._builder = None
+        return self
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.ensure()._questions
+
+    @property
+    def dropped(self) -> Counter[str]:
+        return self.ensure()._dropped
+
+    @property
+    def by_id(self) -> dict[str, Question]:
+        return self.ensure()._by_id
 
     def __len__(self) -> int:
         return len(self.questions)
