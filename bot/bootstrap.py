@@ -105,9 +105,11 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     daily = DailyAnswerService(ledger, core.bank, clock)
     core.daily = daily
 
-    async def answer_daily(requester: Requester, post_id: int, choice: int, messages: Messages) -> Reply:
+    async def answer_daily(
+        requester: Requester, post_id: int, choice: int, question_id: str | None, messages: Messages
+    ) -> Reply:
         user = UserRef(requester.platform, requester.user_id, requester.display_name)
-        return feedback_reply(await daily.answer(post_id, user, choice), messages)
+        return feedback_reply(await daily.answer(post_id, user, choice, question_id), messages)
 
     core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily))
     subscriptions = Subscriptions(db)

@@ -35,11 +35,17 @@ class DailyAnswerService:
     bank: QuestionBank
     clock: Clock
 
-    async def answer(self, post_id: int, user: UserRef, choice: int) -> DailyAnswer:
-        """Record a click. Each call is one transaction: nothing is half-written if the database fails."""
+    async def answer(
+        self, post_id: int, user: UserRef, choice: int, expected_question: str | None = None
+    ) -> DailyAnswer:
+        """Record a click. Each call is one transaction: nothing is half-written if the database fails.
+
+        A button names its question too; one that no longer matches its post is refused.
+        """
         question_id = await self.ledger.question_of(post_id)
         question = self.bank.get(question_id) if question_id else None
-        if question is None or not 0 <= choice < len(question.choices):
+        stale = expected_question is not None and expected_question != question_id
+        if question is None or stale or not 0 <= choice < len(question.choices):
             return DailyAnswer(AnswerStatus.UNKNOWN)
         record = await self.ledger.record_answer(
             post_id, user, choice, choice == question.answer, self.clock.now()

@@ -19,12 +19,12 @@ from bot.search.text import normalize
 CHOICE_VALUE = "practice:{question}:{index}"
 
 
-def parse_daily_value(value: str) -> tuple[int, int] | None:
-    """'daily:<post id>:<index>' from a daily question's button, or None."""
+def parse_daily_value(value: str) -> tuple[int, int, str | None] | None:
+    """'daily:<post id>:<index>[:<question id>]' from a daily question's button, or None."""
     parts = value.split(":")
-    if len(parts) != 3 or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
         return None
-    return int(parts[1]), int(parts[2])
+    return int(parts[1]), int(parts[2]), parts[3] if len(parts) == 4 else None
 
 
 _NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)
@@ -78,7 +78,7 @@ def parse_choice_value(value: str) -> tuple[str, int] | None:
     return question_id, int(index)
 
 
-DailyAnswerer = Callable[[Requester, int, int, Messages], Awaitable[Reply]]
+DailyAnswerer = Callable[[Requester, int, int, str | None, Messages], Awaitable[Reply]]
 
 
 def practice_handlers(
@@ -122,7 +122,7 @@ def practice_handlers(
         words = args.split()
         button = parse_daily_value(words[0]) if len(words) == 1 else None
         if button is not None and daily is not None:
-            return [await daily(requester, button[0], button[1], messages)]
+            return [await daily(requester, button[0], button[1], button[2], messages)]
         explicit = parse_choice_value(words[0]) if len(words) == 1 else None
         if explicit is not None:
             question_id, index = explicit

@@ -167,3 +167,17 @@ async def test_a_weekly_report_is_claimed_once_per_channel_and_week(
     assert claims.count(True) == 1
     assert await claim_report(database, CHANNEL, "2026-W50", clock.now())
     assert await claim_report(database, ChannelRef("slack", "T1", "C2"), "2026-W49", clock.now())
+
+
+async def test_a_button_naming_another_question_is_refused(
+    database: Database, bank: QuestionBank, clock: FakeClock
+) -> None:
+    ledger = DailyLedger(database)
+    question = bank.questions[5]
+    post = await ledger.claim(CHANNEL, date(2026, 12, 4), question.id, clock.now())
+    assert post is not None
+    service = DailyAnswerService(ledger, bank, clock)
+    stale = await service.answer(post.id, UserRef("slack", "U1"), 0, expected_question=bank.questions[6].id)
+    assert stale.status is AnswerStatus.UNKNOWN
+    fresh = await service.answer(post.id, UserRef("slack", "U1"), 0, expected_question=question.id)
+    assert fresh.status is AnswerStatus.RECORDED

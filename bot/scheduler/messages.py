@@ -12,7 +12,7 @@ from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS
 from bot.storage.daily import PostResults
 
-CHOICE_VALUE = "daily:{post}:{index}"
+CHOICE_VALUE = "daily:{post}:{index}:{question}"  # the question id guards against a stale button
 WHO_LIMIT = 30
 
 
@@ -25,7 +25,7 @@ def daily_question(
         title=messages("daily.title", category=question.category),
         body=question.prompt,
         choices=tuple(
-            Choice(label=text, value=CHOICE_VALUE.format(post=post_id, index=i))
+            Choice(label=text, value=CHOICE_VALUE.format(post=post_id, index=i, question=question.id))
             for i, text in enumerate(question.choices)
         ),
         footer=messages("daily.footer", reveal=local.strftime("%H:%M")),
