@@ -13,6 +13,21 @@ from bot.replies import Reply, ReplyKind
 from bot.storage.daily import DailyLedger
 from bot.storage.refs import UserRef
 
+_VALUE = "daily:{post}:{index}:{question}"  # the question id guards against a stale button
+
+
+def daily_value(post_id: int, index: int, question_id: str) -> str:
+    """The value a daily question's button carries back: which post, which choice, which question."""
+    return _VALUE.format(post=post_id, index=index, question=question_id)
+
+
+def parse_daily_value(value: str) -> tuple[int, int, str | None] | None:
+    """'daily:<post id>:<index>[:<question id>]' from a daily question's button, or None."""
+    parts = value.split(":")
+    if len(parts) not in (3, 4) or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    return int(parts[1]), int(parts[2]), parts[3] if len(parts) == 4 else None
+
 
 class AnswerStatus(StrEnum):
     RECORDED = "recorded"

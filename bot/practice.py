@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
+from bot.daily import parse_daily_value
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
@@ -17,14 +18,6 @@ from bot.search import SearchEngine
 from bot.search.text import normalize
 
 CHOICE_VALUE = "practice:{question}:{index}"
-
-
-def parse_daily_value(value: str) -> tuple[int, int, str | None] | None:
-    """'daily:<post id>:<index>[:<question id>]' from a daily question's button, or None."""
-    parts = value.split(":")
-    if len(parts) not in (3, 4) or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
-        return None
-    return int(parts[1]), int(parts[2]), parts[3] if len(parts) == 4 else None
 
 
 _NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)

@@ -21,10 +21,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.daily import DailyAnswerService
+from bot.daily import DailyAnswerService, parse_daily_value
 from bot.i18n import Messages
 from bot.messenger import RecordingMessenger, SentMessage
-from bot.practice import parse_daily_value
 from bot.quiz.bank import QuestionBank
 from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs

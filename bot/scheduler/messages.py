@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.daily import daily_value
 from bot.i18n import Messages
 from bot.quiz.model import Question
 from bot.replies import Choice, Field, Reply, ReplyKind
@@ -12,7 +13,6 @@ from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS
 from bot.storage.daily import PostResults
 
-CHOICE_VALUE = "daily:{post}:{index}:{question}"  # the question id guards against a stale button
 WHO_LIMIT = 30
 
 
@@ -25,7 +25,7 @@ def daily_question(
         title=messages("daily.title", category=question.category),
         body=question.prompt,
         choices=tuple(
-            Choice(label=text, value=CHOICE_VALUE.format(post=post_id, index=i, question=question.id))
+            Choice(label=text, value=daily_value(post_id, i, question.id))
             for i, text in enumerate(question.choices)
         ),
         footer=messages("daily.footer", reveal=local.strftime("%H:%M")),
