@@ -183,24 +183,21 @@ async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> i
 async def _simulate(settings: Settings, args: argparse.Namespace) -> int:
     """A fresh database for the run: a temporary SQLite file, or a temporary database on the
     Postgres server DATABASE_URL points at (dropped afterwards)."""
-    from bot.simulation import Simulation, scratch_database, verify  # only this command needs it
+    from bot.simulation import simulate  # only this command needs it
 
     content = load_content(settings.content_path())
     bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
-    async with scratch_database(settings.database_url) as url:
-        simulation = Simulation(
-            url=url,
-            bank=bank,
-            days=args.days,
-            channels=args.channels,
-            users=args.users,
-            seed=args.seed,
-            restart_every=args.restart_every,
-            replicas=args.replicas,
-        )
-        result = await simulation.run()
-    problems = verify(result)
-    result["meta"]["problems"] = problems
+    result = await simulate(
+        settings.database_url,
+        bank,
+        days=args.days,
+        channels=args.channels,
+        users=args.users,
+        seed=args.seed,
+        restart_every=args.restart_every,
+        replicas=args.replicas,
+    )
+    problems = result["meta"]["problems"]
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

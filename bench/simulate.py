@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content import load_content  # noqa: E402
 from bot.quiz.bank import build_bank  # noqa: E402
-from bot.simulation import Simulation, scratch_database, verify  # noqa: E402
+from bot.simulation import simulate  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -38,19 +38,17 @@ async def main() -> None:
     content = load_content(ROOT / "content")
     bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
     started = time.perf_counter()
-    async with scratch_database(POSTGRES if args.postgres else None) as url:
-        simulation = Simulation(
-            url=url,
-            bank=bank,
-            days=args.days,
-            channels=args.channels,
-            users=args.users,
-            restart_every=args.restart_every,
-            replicas=args.replicas,
-        )
-        result = await simulation.run()
+    result = await simulate(
+        POSTGRES if args.postgres else None,
+        bank,
+        days=args.days,
+        channels=args.channels,
+        users=args.users,
+        restart_every=args.restart_every,
+        replicas=args.replicas,
+    )
     wall = time.perf_counter() - started
-    problems = verify(result)
+    problems = result["meta"]["problems"]
     summary = {
         "backend": "postgresql" if args.postgres else "sqlite",
         "days": args.days,

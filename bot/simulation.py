@@ -492,3 +492,12 @@ async def scratch_database(url: str | None) -> AsyncIterator[str]:
         return
     with tempfile.TemporaryDirectory() as folder:
         yield f"sqlite:///{folder}/simulation.sqlite3"
+
+
+async def simulate(server: str | None, bank: QuestionBank, **params: Any) -> dict[str, Any]:
+    """One whole run on a scratch database (see scratch_database), checked by verify: the result
+    carries the problems found under result["meta"]["problems"]. `params` are Simulation's."""
+    async with scratch_database(server) as url:
+        result = await Simulation(url=url, bank=bank, **params).run()
+    result["meta"]["problems"] = verify(result)
+    return result
