@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -187,10 +187,10 @@ class ChannelJobs:
             await self._send_reveal(post, await self.ledger.results(post.id))
         return len(lost)
 
-    async def safely(self, job: str, call: Callable[[], object]) -> None:
+    async def safely(self, job: str, call: Callable[[], Awaitable[object]]) -> None:
         """Run a job so that a failure is logged with its traceback and never kills the scheduler."""
         try:
-            await call()  # type: ignore[misc]
+            await call()
         except StorageError as exc:
             log.error("%s: database unavailable (%s); a later run will catch up", job, exc)
         except Exception:

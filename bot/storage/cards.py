@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.quiz.practice import ReviewRecord, StoredCard
@@ -22,8 +23,8 @@ class SqlCardStore:
     db: Database
     clock: Clock
 
-    async def _user(self, session: object, key: str) -> int:
-        return await user_id(session, UserRef.from_key(key), self.clock.now())  # type: ignore[arg-type]
+    async def _user(self, session: AsyncSession, key: str) -> int:
+        return await user_id(session, UserRef.from_key(key), self.clock.now())
 
     async def get_card(self, user: str, question_id: str) -> StoredCard | None:
         ref = UserRef.from_key(user)
