@@ -12,7 +12,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.fake_slack import FakeSlack, free_port  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -39,9 +38,7 @@ def _rss_mb(pid: int) -> float:
 
 
 async def once(fake: FakeSlack, folder: str) -> tuple[float, float]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-bench",

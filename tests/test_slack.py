@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.replies import Choice, Reply
 from bot.storage.models import Answer
 from tests.conftest import FakeClock
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import FakeSlack, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-signing-secret"
@@ -232,13 +232,10 @@ def test_blocks_escape_and_never_ping() -> None:
 async def test_dop_bot_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
     import os
     import signal
-    import socket
     import sys
 
     fake = await FakeSlack().start()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-secret-token",
