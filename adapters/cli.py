@@ -73,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--replicas", type=int, default=1)
     simulate.add_argument("--json", action="store_true", help="print the whole run as one JSON object")
 
+    discord = commands.add_parser("discord", help="set up the Discord app (needs DISCORD_TOKEN)")
+    discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    sync = discord_commands.add_parser(
+        "sync", help="register /dop with Discord (rate-limited: run it after changes, not on start)"
+    )
+    sync.add_argument(
+        "--guild", type=int, help="only this server, at once (default: DISCORD_GUILD_ID, else global)"
+    )
+    discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
+
     content = commands.add_parser("content", help="work with the content/ directory")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = content_commands.add_parser("check", help="validate notes and aliases; exit 1 on errors")
@@ -106,6 +116,8 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.getLogger("apscheduler").setLevel(quiet)
     if args.command == "content":
         return check_content(settings, args.files)
+    if args.command == "discord":
+        return asyncio.run(_discord(settings, args))
     messages = Messages(settings.locale)
     if args.command in ("console", "db", "report"):
         return asyncio.run(_with_database(settings, args, messages))
@@ -158,6 +170,32 @@ async def _with_database(settings: Settings, args: argparse.Namespace, messages:
         return 0
     finally:
         await core.close()
+
+
+async def _discord(settings: Settings, args: argparse.Namespace) -> int:
+    """`discord sync` and `discord invite-url`: one-off admin actions against Discord's API."""
+    from adapters.discord.config import DiscordSetupError, discord_config
+    from adapters.discord.service import application_id, invite_url, sync_commands
+
+    try:
+        config = discord_config(settings)
+        if config is None:
+            print("set DISCORD_TOKEN to the bot token from the Discord developer portal", file=sys.stderr)
+            return 2
+        if args.discord_command == "invite-url":
+            print(invite_url(await application_id(config)))
+            return 0
+        guild = args.guild if args.guild is not None else settings.discord_guild_id
+        count = await sync_commands(build_core(settings, SystemClock()), config, guild)
+    except DiscordSetupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:  # aiohttp's connection errors are OSErrors
+        print(f"could not reach Discord: {exc}", file=sys.stderr)
+        return 1
+    where = f"server {guild}" if guild is not None else "every server (global; may take a while to appear)"
+    print(f"synced /dop with {count} command(s) to {where}")
+    return 0
 
 
 async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> int:

@@ -7,15 +7,17 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from adapters.clock import SystemClock
+from adapters.discord.config import DiscordSetupError, discord_config
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.oauth import installation_store
-from bot.bootstrap import start_core
+from bot.bootstrap import Core, start_core
 from bot.config import Settings
 from bot.messenger import Messenger, MessengerError
 from bot.replies import Reply
@@ -69,38 +71,36 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
             loop.add_signal_handler(sig, stop.set)
     routing = RoutingMessenger()
     slack = slack_config(settings)
-    if slack is None:
+    try:
+        discord = discord_config(settings)
+    except DiscordSetupError as exc:
+        log.error("%s", exc)
+        return 2
+    if slack is None and discord is None:
         log.error(
-            "no platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or use dop-bot console)"
+            "no platform is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or DISCORD_TOKEN"
+            " (or use dop-bot console)"
         )
         return 2
-    client = web_client(slack)
-    messenger = SlackMessenger(client)
-    routing.by_platform["slack"] = messenger
     core = await start_core(settings, SystemClock(), routing)
-    if slack.oauth and slack.client_id and core.db is not None:
-        store = installation_store(slack.client_id, core.db.engine)
+    cleanups: list[Callable[[], Awaitable[None]]] = []
+    try:
+        if slack is not None:
+            cleanups.extend(await _start_slack(core, slack, settings, routing))
+        else:
+            cleanups.append(await _health(settings.port))
+        if discord is not None:
+            from adapters.discord.service import start_discord  # discord.py loads only when configured
 
-        async def bot_token(team: str) -> str | None:
-            bot = await store.async_find_bot(enterprise_id=None, team_id=team)
-            return bot.bot_token if bot is not None else None
-
-        messenger.tokens = bot_token
-    app = build_app(core, slack, client)
-    cleanups = []
-    if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-        await handler.connect_async()  # type: ignore[no-untyped-call]
-        cleanups.append(handler.close_async)
-        log.info("slack: socket mode connected")
-    else:
-        runner = web.AppRunner(app.web_app(path="/slack/events"))
-        await runner.setup()
-        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-        cleanups.append(runner.cleanup)
-        log.info("slack: listening on port %d at /slack/events", settings.port)
+            running = await start_discord(core, discord)
+            routing.by_platform["discord"] = running.messenger
+            cleanups.append(running.stop)
+    except DiscordSetupError as exc:
+        log.error("%s", exc)
+        for cleanup in reversed(cleanups):
+            await cleanup()
+        await core.close()
+        return 2
     assert core.runner is not None
     await asyncio.to_thread(core.bank.ensure)  # after listening: requests are served meanwhile
     await core.runner.start()
@@ -111,3 +111,54 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         await cleanup()
     await core.close()
     return 0
+
+
+async def _health(port: int) -> Callable[[], Awaitable[None]]:
+    """Without Slack nothing listens on PORT; a platform's web process still expects it to."""
+
+    app = web.Application()
+    app.router.add_get("/healthz", _ok)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", port).start()
+    log.info("health check on port %d at /healthz", port)
+    return runner.cleanup
+
+
+async def _start_slack(
+    core: Core, slack: SlackConfig, settings: Settings, routing: RoutingMessenger
+) -> list[Callable[[], Awaitable[None]]]:
+    """Bolt over HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN; returns what stops it."""
+    client = web_client(slack)
+    messenger = SlackMessenger(client)
+    routing.by_platform["slack"] = messenger
+    if slack.oauth and slack.client_id and core.db is not None:
+        store = installation_store(slack.client_id, core.db.engine)
+
+        async def bot_token(team: str) -> str | None:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=team)
+            return bot.bot_token if bot is not None else None
+
+        messenger.tokens = bot_token
+    app = build_app(core, slack, client)
+    cleanups: list[Callable[[], Awaitable[None]]] = []
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        cleanups.append(handler.close_async)
+        log.info("slack: socket mode connected")
+    else:
+        web_app = app.web_app(path="/slack/events")
+        web_app.router.add_get("/healthz", _ok)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+        cleanups.append(runner.cleanup)
+        log.info("slack: listening on port %d at /slack/events", settings.port)
+    return cleanups
+
+
+async def _ok(request: web.Request) -> web.Response:
+    return web.Response(text="ok")

@@ -1,7 +1,9 @@
-"""Start-up: `dop-bot run` as a real process until it answers a signed Slack request, and its memory.
+"""Start-up: `dop-bot run` as a real process until it answers on every configured platform, and its memory.
 
-Targets: ready in at most 2 s and under 200 MB resident. (The Discord adapter is not built yet; the
-figure is for Slack, the scheduler and the database.) Run: .venv/bin/python bench/startup.py [--runs N]
+Targets: ready in at most 2 s and under 200 MB resident with both adapters loaded. "Ready" is when a signed
+Slack `/dop help` gets 200 and a `/dop help` interaction sent over the Discord stand-in's gateway has been
+answered (the client has logged in, connected and identified). Local stand-ins for both platforms.
+Run: .venv/bin/python bench/startup.py [--runs N] [--platforms both|slack|discord]
 The last line is one JSON object.
 """
 
@@ -25,6 +27,7 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.fake_discord import FakeDiscord, command_payload  # noqa: E402
 from tests.fake_slack import FakeSlack, free_port  # noqa: E402
 
 SECRET = "bench-secret"
@@ -37,17 +40,39 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def once(fake: FakeSlack, folder: str) -> tuple[float, float]:
+CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
+
+
+async def _discord_ready(discord: FakeDiscord, started: float) -> float | None:
+    """Once the bot has identified, send `/dop help` over the gateway until it is answered."""
+    while time.perf_counter() - started < 30:
+        if discord.identifies and discord.open_connections:
+            payload = command_payload("dop", [{"type": 1, "name": "help", "options": []}])
+            await discord.dispatch("INTERACTION_CREATE", payload)
+            token = payload["token"]
+            await discord.wait_for(lambda c, t=token: c.route == CALLBACK and t in c.path, timeout=10)
+            return time.perf_counter() - started
+        await asyncio.sleep(0.01)
+    return None
+
+
+async def once(fake: FakeSlack, discord: FakeDiscord, folder: str, platforms: str) -> tuple[float, float]:
     port = free_port()
     env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"{fake.base}/api/",
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
         "PORT": str(port),
         "DOP_DATA_DIR": folder,
     }
+    if platforms in ("both", "slack"):
+        env.update(
+            SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=f"{fake.base}/api/"
+        )
+    if platforms in ("both", "discord"):
+        env.update(
+            DISCORD_TOKEN="bench", DISCORD_API_URL=discord.api, DISCORD_GATEWAY_URL=discord.gateway_url
+        )
     env.pop("DATABASE_URL", None)
+    discord.calls.clear()
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -69,7 +94,10 @@ async def once(fake: FakeSlack, folder: str) -> tuple[float, float]:
             "response_url": f"{fake.base}/response/x",
         }
     )
-    ready = None
+    discord_ready = asyncio.create_task(
+        _discord_ready(discord, started) if platforms != "slack" else asyncio.sleep(0, 0.0)
+    )
+    ready = None if platforms != "discord" else 0.0
     async with aiohttp.ClientSession() as session:
         while ready is None and time.perf_counter() - started < 30:
             stamp = str(int(time.time()))
@@ -86,6 +114,8 @@ async def once(fake: FakeSlack, folder: str) -> tuple[float, float]:
                         ready = time.perf_counter() - started
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.02)
+    other = await discord_ready
+    ready = max(ready, other) if ready is not None and other is not None else None
     await asyncio.sleep(1.0)  # let it settle (the scheduler's first sync) before reading memory
     rss = _rss_mb(process.pid)
     process.send_signal(signal.SIGTERM)
@@ -96,17 +126,20 @@ async def once(fake: FakeSlack, folder: str) -> tuple[float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--platforms", choices=("both", "slack", "discord"), default="both")
     args = parser.parse_args()
-    fake = await FakeSlack().start()
+    fake, discord = await FakeSlack().start(), await FakeDiscord().start()
     readies, memories = [], []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.runs):
-            ready, rss = await once(fake, folder)
+            ready, rss = await once(fake, discord, folder, args.platforms)
             readies.append(ready)
             memories.append(rss)
     await fake.stop()
+    await discord.stop()
     result = {
         "runs": args.runs,
+        "platforms": args.platforms,
         "ready_seconds_median": round(statistics.median(readies), 2),
         "ready_seconds_max": round(max(readies), 2),
         "rss_mb_max": round(max(memories), 1),

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     )  # OAuth: many workspaces
     slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     port: int = Field(default=3000, validation_alias="PORT")
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_application_id: int | None = Field(default=None, validation_alias="DISCORD_APPLICATION_ID")
+    # Empty: one gateway connection. "auto": as many shards as Discord recommends. A number: that many.
+    discord_shards: str = Field(default="", validation_alias="DISCORD_SHARDS")
+    discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")  # sync target
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")  # a stand-in
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
 
     def content_path(self) -> Path:
         """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""

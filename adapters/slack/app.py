@@ -80,7 +80,7 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     else:
         app = AsyncApp(client=client, signing_secret=config.signing_secret)
     events = EventLog(core.db) if core.db is not None else None
-    share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("slack.share")
+    share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("reply.share")
 
     @app.command("/dop")
     async def dop(ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:

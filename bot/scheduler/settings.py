@@ -147,6 +147,11 @@ def _zones() -> dict[str, str]:
     return {z.lower(): z for z in available_timezones()}
 
 
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name this machine knows."""
+    return tuple(_zones().values())
+
+
 def parse_zone(text: str) -> str | None:
     lowered = text.strip().lower()
     if lowered in _ZONE_ALIASES:

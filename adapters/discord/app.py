@@ -1,0 +1,85 @@
+"""The discord.py client for dop-bot: one gateway connection or auto-sharded, `/dop` in its command
+tree, the persistent buttons registered, mentions off for everything it sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.discord.bridge import Bridge
+from adapters.discord.buttons import DYNAMIC_ITEMS
+from adapters.discord.commands import install_commands
+from adapters.discord.config import DiscordConfig
+from adapters.discord.embeds import NO_PINGS
+from bot.bootstrap import Core
+
+
+class DopClient(discord.Client):
+    """One gateway connection. `bridge` answers the buttons; `tree` holds `/dop`."""
+
+    def __init__(self, bridge: Bridge, **options: Any) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
+        self.bridge = bridge
+        self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
+
+    async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None:
+        await self.bridge.on_choice(interaction, value)
+
+    async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
+        await self.bridge.on_share(interaction, note_id)
+
+
+class ShardedDopClient(discord.AutoShardedClient):
+    """The same, with as many gateway connections (shards) as configured or recommended."""
+
+    def __init__(self, bridge: Bridge, **options: Any) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
+        self.bridge = bridge
+        self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
+
+    async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None:
+        await self.bridge.on_choice(interaction, value)
+
+    async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
+        await self.bridge.on_share(interaction, note_id)
+
+
+Client = DopClient | ShardedDopClient
+
+
+def intents() -> discord.Intents:
+    """Interactions arrive without any intent; guilds keeps the server list for logs and sharding."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+def point_at(config: DiscordConfig) -> None:
+    """Talk to a stand-in for Discord. discord.py keeps both addresses on classes, not clients."""
+    if config.api_url:
+        discord.http.Route.BASE = config.api_url.rstrip("/")
+    if config.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
+
+
+def build_client(core: Core, config: DiscordConfig, bridge: Bridge | None = None, **options: Any) -> Client:
+    """The client with `/dop` and the persistent buttons registered; no network until login.
+
+    `options` go to discord.py's client (tests shorten `guild_ready_timeout`)."""
+    point_at(config)
+    bridge = bridge or Bridge(core)
+    if config.application_id:
+        options["application_id"] = config.application_id
+    client: Client
+    if config.shards is not None:
+        if config.shards > 0:
+            options["shard_count"] = config.shards
+        client = ShardedDopClient(bridge, **options)
+    else:
+        client = DopClient(bridge, **options)
+    client.add_dynamic_items(*DYNAMIC_ITEMS)
+    install_commands(client.tree, bridge)
+    return client

@@ -1,0 +1,172 @@
+"""`/dop` as a Discord app-command group: one subcommand per core subcommand, typed options with
+autocomplete, and Discord-side checks for schedule changes. Each callback only builds the `/dop`
+line the core understands; the core does the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+
+from adapters.discord.bridge import Bridge, manages_channel
+from bot.completion import Suggestion, complete_days, complete_time, complete_zone
+from bot.i18n import Messages
+
+_EN = Messages("en")
+_JA = Messages("ja")
+DESCRIPTION_LIMIT = 100
+
+
+def _text(key: str) -> locale_str:
+    """English by default (Discord's base locale); Japanese clients get the translation below."""
+    return locale_str(_EN(key)[:DESCRIPTION_LIMIT], key=key)
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Command and option descriptions from the bot's own message catalogue (sent when syncing)."""
+
+    async def translate(
+        self, string: locale_str, locale: discord.Locale, context: app_commands.TranslationContextTypes
+    ) -> str | None:
+        key = string.extras.get("key")
+        if key is None or locale is not discord.Locale.japanese:
+            return None
+        return _JA(key)[:DESCRIPTION_LIMIT]
+
+
+class NotInServer(app_commands.CheckFailure):
+    """Schedules belong to server channels, not direct messages."""
+
+
+class NotManager(app_commands.CheckFailure):
+    """The person lacks Manage Channels and Manage Server here."""
+
+
+def _may_manage(interaction: discord.Interaction[Any]) -> bool:
+    if interaction.guild_id is None:
+        raise NotInServer()
+    if not manages_channel(interaction):
+        raise NotManager()
+    return True
+
+
+def _choices(suggestions: list[Suggestion]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=s.label, value=s.value) for s in suggestions]
+
+
+def _line(*parts: str | None) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app_commands.Group:
+    """Add the `/dop` group to `tree`; returns it (tests and `discord sync` use the tree)."""
+    group = app_commands.Group(name="dop", description=_text("discord.group"))
+    manage = app_commands.check(_may_manage)
+    completer = bridge.completer
+    assert completer is not None
+
+    async def topic_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
+        return _choices(completer.complete(current))
+
+    async def service_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
+        return _choices(completer.complete(current, services_only=True))
+
+    @group.command(name="ask", description=_text("cmd.ask.help"))
+    @app_commands.describe(query=_text("discord.option.query"))
+    @app_commands.autocomplete(query=topic_choices)
+    async def ask(interaction: discord.Interaction[Any], query: str) -> None:
+        await bridge.run(interaction, _line("ask", query))
+
+    @group.command(name="topics", description=_text("cmd.topics.help"))
+    @app_commands.describe(service=_text("discord.option.service"))
+    @app_commands.autocomplete(service=service_choices)
+    async def topics(interaction: discord.Interaction[Any], service: str | None = None) -> None:
+        await bridge.run(interaction, _line("topics", service))
+
+    @group.command(name="quiz", description=_text("cmd.quiz.help"))
+    @app_commands.describe(service=_text("discord.option.service"))
+    @app_commands.autocomplete(service=service_choices)
+    async def quiz(interaction: discord.Interaction[Any], service: str | None = None) -> None:
+        await bridge.run(interaction, _line("quiz", service))
+
+    @group.command(name="review", description=_text("cmd.review.help"))
+    async def review(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "review")
+
+    @group.command(name="answer", description=_text("cmd.answer.help"))
+    @app_commands.describe(number=_text("discord.option.number"))
+    async def answer(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, 25]) -> None:
+        await bridge.run(interaction, f"answer {number}")
+
+    @group.command(name="stats", description=_text("cmd.stats.help"))
+    async def stats(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "stats")
+
+    @group.command(name="report", description=_text("cmd.report.help"))
+    @app_commands.describe(week=_text("discord.option.week"))
+    async def report(interaction: discord.Interaction[Any], week: str | None = None) -> None:
+        await bridge.run(interaction, _line("report", week))
+
+    async def time_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
+        return _choices(complete_time(current))
+
+    async def zone_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
+        return _choices(complete_zone(current))
+
+    async def day_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
+        return _choices(complete_days(current))
+
+    @group.command(name="subscribe", description=_text("cmd.subscribe.help"))
+    @app_commands.describe(
+        time=_text("discord.option.time"),
+        timezone=_text("discord.option.timezone"),
+        weekdays=_text("discord.option.weekdays"),
+    )
+    @app_commands.autocomplete(time=time_choices, timezone=zone_choices, weekdays=day_choices)
+    @manage
+    async def subscribe(
+        interaction: discord.Interaction[Any],
+        time: str | None = None,
+        timezone: str | None = None,
+        weekdays: str | None = None,
+    ) -> None:
+        # Spaces inside one option ('mon, wed') must not split it into two words for the grammar.
+        days = weekdays.replace(" ", "") if weekdays else None
+        await bridge.run(interaction, _line("subscribe", time, timezone, days), can_manage=True)
+
+    @group.command(name="unsubscribe", description=_text("cmd.unsubscribe.help"))
+    @manage
+    async def unsubscribe(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "unsubscribe", can_manage=True)
+
+    @group.command(name="pause", description=_text("cmd.pause.help"))
+    @manage
+    async def pause(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "pause", can_manage=True)
+
+    @group.command(name="resume", description=_text("cmd.resume.help"))
+    @manage
+    async def resume(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "resume", can_manage=True)
+
+    @group.command(name="schedule", description=_text("cmd.schedule.help"))
+    async def schedule(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "schedule")
+
+    @group.command(name="help", description=_text("cmd.help.help"))
+    async def help_(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "help")
+
+    @tree.error
+    async def on_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+        if isinstance(error, NotInServer):
+            await bridge.refuse(interaction, "schedule.server_only")
+        elif isinstance(error, NotManager):
+            await bridge.refuse(interaction, "schedule.not_allowed")
+        else:
+            await bridge.fail(interaction, error)
+
+    tree.add_command(group)
+    return group

@@ -1,0 +1,90 @@
+"""The Messenger port on Discord's REST API: the daily question, its reveal (buttons disabled) and the
+weekly report with its chart. discord.py waits out 429s itself; what it gives up on becomes a
+`MessengerError` the scheduler understands."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import aiohttp
+import discord
+
+from adapters.discord.embeds import clip, render
+from bot.messenger import MessengerError
+from bot.replies import Reply
+from bot.storage.refs import ChannelRef
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _error(exc: Exception) -> MessengerError:
+    if isinstance(exc, discord.RateLimited):
+        return MessengerError("rate limited", retry_after=exc.retry_after)
+    if isinstance(exc, discord.Forbidden | discord.NotFound):
+        # The bot was removed, lost its permissions, or the channel or message is gone: retrying
+        # will not help, and the scheduler should say so once.
+        return MessengerError(f"{exc.status} {exc.code} {exc.text}", permanent=True)
+    if isinstance(exc, discord.HTTPException):
+        return MessengerError(f"{exc.status} {exc.code} {exc.text}")
+    return MessengerError(f"network: {exc.__class__.__name__}")
+
+
+async def _call(action: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await action()
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise _error(exc) from exc
+
+
+def disabled_view(components: list[dict[str, Any]]) -> discord.ui.View | None:
+    """The message's buttons again, greyed out: the question stays readable, nobody can answer."""
+    buttons = [
+        item
+        for row in components
+        for item in row.get("components", [])
+        if item.get("type") == discord.ComponentType.button.value
+    ]
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for item in buttons:
+        view.add_item(
+            discord.ui.Button(
+                label=clip(str(item.get("label") or "-"), 80),
+                custom_id=item.get("custom_id"),
+                style=discord.ButtonStyle.secondary,
+                disabled=True,
+            )
+        )
+    view.stop()  # never stored: nothing can click it
+    return view
+
+
+@dataclass
+class DiscordMessenger:
+    """Needs only a logged-in client (REST); the gateway connection is not used for sending."""
+
+    client: discord.Client
+
+    def _channel(self, channel_id: str) -> discord.PartialMessageable:
+        return self.client.get_partial_messageable(int(channel_id))
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        rendered = render(reply)
+        target = self._channel(channel.channel)
+        message = await _call(lambda: target.send(**rendered.send_kwargs()))
+        return f"{channel.channel}:{message.id}"
+
+    async def edit(self, channel: ChannelRef, message_ref: str, reply: Reply) -> None:
+        channel_id, _, message_id = message_ref.partition(":")
+        rendered = render(reply)
+        if rendered.view is None:
+            original = await _call(lambda: self.client.http.get_message(int(channel_id), int(message_id)))
+            components = cast(list[dict[str, Any]], original.get("components", []))
+            rendered.view = disabled_view(components)
+        message = self._channel(channel_id).get_partial_message(int(message_id))
+        await _call(lambda: message.edit(**rendered.edit_kwargs()))

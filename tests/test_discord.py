@@ -1,0 +1,465 @@
+"""The Discord adapter through discord.py's real path: the client is started unmodified against a local
+stand-in for Discord (REST and gateway), raw INTERACTION_CREATE payloads arrive over the gateway, and
+every reply is read back from what the stand-in received."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.discord.app import Client, build_client
+from adapters.discord.bridge import Bridge
+from adapters.discord.config import DiscordConfig
+from adapters.discord.messenger import DiscordMessenger
+from adapters.run import RoutingMessenger
+from bot.bootstrap import Core, start_core
+from bot.config import Settings
+from bot.messenger import MessengerError
+from bot.replies import Reply
+from bot.storage.refs import ChannelRef
+from tests.conftest import FakeClock
+from tests.fake_discord import (
+    ADMIN_PERMISSIONS,
+    CHANNEL_ID,
+    GUILD_ID,
+    MEMBER_PERMISSIONS,
+    USER_ID,
+    Call,
+    FakeDiscord,
+    autocomplete_payload,
+    command_payload,
+    component_payload,
+    pointed_at,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "discord-test-token"
+CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
+MESSAGES = "POST /channels/{channel_id}/messages"
+EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
+MANAGE_CHANNELS = str(int(MEMBER_PERMISSIONS) | (1 << 4))
+EPHEMERAL = 64
+
+
+def option(name: str, value: Any) -> dict[str, Any]:
+    return {"type": 4 if isinstance(value, int) else 3, "name": name, "value": value}
+
+
+def sub(name: str, **options: Any) -> list[dict[str, Any]]:
+    return [{"type": 1, "name": name, "options": [option(k, v) for k, v in options.items()]}]
+
+
+def text_of(body: Any) -> str:
+    """Everything a person would read in a message body: content, embeds and button labels."""
+    return json.dumps(body, ensure_ascii=False)
+
+
+@dataclass
+class DiscordRig:
+    fake: FakeDiscord
+    core: Core
+    client: Client
+    task: asyncio.Task[None]
+
+    async def send(self, payload: dict[str, Any]) -> Call:
+        """Dispatch an interaction over the gateway; return the callback it got."""
+        token = payload["token"]
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        return await self.fake.wait_for(lambda c: c.route == CALLBACK and token in c.path)
+
+    async def command(
+        self,
+        name: str,
+        *,
+        user_id: int = USER_ID,
+        permissions: str = MEMBER_PERMISSIONS,
+        guild_id: int | None = GUILD_ID,
+        **options: Any,
+    ) -> Call:
+        payload = command_payload(
+            "dop", sub(name, **options), user_id=user_id, permissions=permissions, guild_id=guild_id
+        )
+        return await self.send(payload)
+
+    async def click(self, custom_id: str, user_id: int, message_id: int) -> Call:
+        return await self.send(component_payload(custom_id, user_id=user_id, message_id=message_id))
+
+
+async def start_client(core: Core, fake: FakeDiscord) -> tuple[Client, asyncio.Task[None]]:
+    config = DiscordConfig(token=TOKEN, api_url=fake.api, gateway_url=fake.gateway_url)
+    client = build_client(core, config, guild_ready_timeout=0.05)
+    task = asyncio.create_task(client.start(TOKEN))
+    await asyncio.wait_for(client.wait_until_ready(), 5)
+    return client, task
+
+
+async def stop_client(client: Client, task: asyncio.Task[None]) -> None:
+    await client.close()
+    await asyncio.wait_for(task, 5)
+
+
+async def start_rig_core(database_url: str, routing: RoutingMessenger) -> Core:
+    clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
+    return await start_core(Settings(database_url=database_url), clock, routing)
+
+
+@pytest.fixture
+async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordRig]:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)
+    fake = await FakeDiscord().start()
+    routing = RoutingMessenger()
+    core = await start_rig_core(database.url, routing)
+    with pointed_at(fake):
+        client, task = await start_client(core, fake)
+        routing.by_platform["discord"] = DiscordMessenger(client)
+        yield DiscordRig(fake, core, client, task)
+        await stop_client(client, task)
+    await core.close()
+    await fake.stop()
+
+
+async def test_ask_answers_privately_with_an_embed_and_a_share_button(rig: DiscordRig) -> None:
+    callback = await rig.command("ask", query="elb 503")
+    body = callback.json_body
+    assert body["type"] == 4  # answered at once, no "thinking…"
+    assert body["data"]["flags"] & EPHEMERAL
+    [embed] = body["data"]["embeds"]
+    assert "HTTPCode\\_ELB\\_5XX" in embed["title"] + embed.get("description", "")
+    assert "503: 様々な要因が考えられる。" in embed["description"]
+    assert "dop:s:" in text_of(body["data"]["components"])
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_autocomplete_offers_services_topics_and_timezones(rig: DiscordRig) -> None:
+    asked = autocomplete_payload("dop", sub("ask", query="cfn"))
+    choices = (await rig.send(asked)).json_body["data"]["choices"]
+    assert choices[0] == {"name": "AWS CloudFormation", "value": "AWS CloudFormation"}
+    zone = autocomplete_payload("dop", sub("subscribe", timezone="jst"), focused="timezone")
+    zones = (await rig.send(zone)).json_body
+    assert zones["type"] == 8 and zones["data"]["choices"][0]["value"] == "Asia/Tokyo"
+
+
+async def test_schedule_changes_need_manage_channels(rig: DiscordRig) -> None:
+    refused = await rig.command("subscribe", time="09:00")
+    assert refused.json_body["data"]["flags"] & EPHEMERAL
+    assert "管理者だけ" in text_of(refused.json_body)
+    assert rig.core.runner is not None and await rig.core.runner.subscriptions.all() == []
+
+    in_dm = await rig.command("subscribe", guild_id=None, permissions=ADMIN_PERMISSIONS)
+    assert "サーバーのチャンネル" in text_of(in_dm.json_body)
+
+    saved = await rig.command(
+        "subscribe",
+        permissions=MANAGE_CHANNELS,
+        time="07:30",
+        timezone="Asia/Tokyo",
+        weekdays="mon, wed, fri",
+    )
+    assert not saved.json_body["data"].get("flags", 0) & EPHEMERAL  # the channel sees the new schedule
+    assert "07:30" in text_of(saved.json_body)
+    [saved_row] = await rig.core.runner.subscriptions.all()
+    assert saved_row.channel == ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID))
+    assert saved_row.schedule.weekdays == ("mon", "wed", "fri")
+
+
+async def test_slow_work_is_deferred_then_followed_up(rig: DiscordRig) -> None:
+    bridge: Bridge = rig.client.bridge
+    bridge.fast_reply = 0.05
+    handlers = rig.core.dispatcher.handlers
+    original = handlers["help"]
+
+    async def slow_help(*args: Any) -> list[Reply]:
+        await asyncio.sleep(0.3)
+        return await original(*args)
+
+    handlers["help"] = slow_help
+    deferred = await rig.command("help")
+    assert deferred.json_body["type"] == 5 and deferred.json_body["data"]["flags"] & EPHEMERAL
+    edited = await rig.fake.wait_for(lambda c: c.method == "PATCH" and "@original" in c.path)
+    assert "/dop ask" in text_of(edited.json_body)
+
+    # A reply meant for the channel replaces the private placeholder with a public follow-up.
+    rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    handlers["subscribe"], fast_subscribe = _slowly(handlers["subscribe"]), handlers["subscribe"]
+    await rig.command("subscribe", permissions=MANAGE_CHANNELS)
+    deleted = await rig.fake.wait_for(lambda c: c.method == "DELETE" and "@original" in c.path)
+    follow = await rig.fake.wait_for(lambda c: c.route.startswith("POST /webhooks/") and c.at >= deleted.at)
+    assert not (follow.json_body.get("flags") or 0) & EPHEMERAL
+    handlers["subscribe"] = fast_subscribe
+
+
+def _slowly(handler: Any) -> Any:
+    async def slow(*args: Any) -> list[Reply]:
+        await asyncio.sleep(0.3)
+        return list(await handler(*args))
+
+    return slow
+
+
+async def _post_daily(rig: DiscordRig) -> tuple[Call, list[str], int]:
+    """Subscribe the channel, post today's question; the message, its custom_ids and the answer."""
+    await rig.command("subscribe", permissions=MANAGE_CHANNELS)
+    rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert rig.core.runner is not None
+    await rig.core.runner.sync()
+    assert await rig.core.runner.jobs.post_daily(1) == "posted"
+    post = await rig.fake.wait_for(MESSAGES)
+    ids = [b["custom_id"] for row in post.json_body["components"] for b in row["components"]]
+    post_id = int(ids[0].split(":")[3])
+    record = await rig.core.ledger.get(post_id)  # type: ignore[union-attr]
+    assert record is not None
+    question = rig.core.bank.get(record.question_id)
+    assert question is not None
+    return post, ids, question.answer
+
+
+async def test_the_daily_flow_post_clicks_and_reveal(rig: DiscordRig) -> None:
+    post, ids, answer = await _post_daily(rig)
+    assert post.json_body["allowed_mentions"] == {"parse": []}
+    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    right, wrong = ids[answer], ids[(answer + 1) % len(ids)]
+    feedback = [
+        await rig.click(custom_id, user, message_id)
+        for user, custom_id in ((11, right), (12, wrong), (13, right), (11, wrong))
+    ]
+    assert all(c.json_body["data"]["flags"] & EPHEMERAL for c in feedback)  # only the clicker sees it
+    texts = [text_of(c.json_body) for c in feedback]
+    assert sum("正解！" in t for t in texts) == 2 and sum("不正解" in t for t in texts) == 1
+    assert "回答済みです" in texts[3]  # the second click of user 11: the first answer stands
+
+    rig.core.clock.current += timedelta(hours=8)  # type: ignore[attr-defined]
+    post_id = int(right.split(":")[3])
+    assert rig.core.runner is not None
+    assert await rig.core.runner.jobs.reveal(post_id) == "revealed"
+    edit = await rig.fake.wait_for(EDIT)
+    assert edit.path.endswith(f"/{message_id}")
+    shown = text_of(edit.json_body["embeds"])
+    assert f"{answer + 1}. " in shown and "— 2" in shown and "— 1" in shown
+    buttons = [b for row in edit.json_body["components"] for b in row["components"]]
+    assert len(buttons) == len(ids) and all(b["disabled"] for b in buttons)
+
+    late = await rig.click(right, 14, message_id)
+    assert "締め切られました" in text_of(late.json_body)
+
+
+async def test_a_rate_limited_post_is_retried_once_discord_allows(rig: DiscordRig) -> None:
+    rig.fake.limited[MESSAGES] = 1
+    rig.fake.retry_after = 0.4
+    post, _, _ = await _post_daily(rig)
+    attempts = rig.fake.named(MESSAGES)
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 0.4 * 0.9
+    assert post is attempts[0]
+
+
+async def test_a_bot_removed_from_the_channel_is_a_permanent_failure(rig: DiscordRig) -> None:
+    rig.fake.errors[MESSAGES] = (403, 50001)
+    messenger = DiscordMessenger(rig.client)
+    with pytest.raises(MessengerError) as failure:
+        await messenger.post(ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID)), Reply(body="x"))
+    assert failure.value.permanent
+
+
+async def test_after_a_restart_yesterdays_button_still_answers(
+    rig: DiscordRig,
+    database,  # type: ignore[no-untyped-def]
+) -> None:
+    _, ids, answer = await _post_daily(rig)
+    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    await stop_client(rig.client, rig.task)
+    await rig.core.close()
+
+    # A new process: a new core on the same database, a new client; nothing kept in memory.
+    routing = RoutingMessenger()
+    core = await start_rig_core(database.url, routing)
+    core.clock.current = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    client, task = await start_client(core, rig.fake)
+    rig.core, rig.client, rig.task = core, client, task
+    assert len(rig.fake.identifies) == 2
+    callback = await rig.click(ids[answer], 21, message_id)
+    assert "正解！" in text_of(callback.json_body)
+    assert callback.json_body["data"]["flags"] & EPHEMERAL
+
+
+async def test_sharing_posts_the_passage_for_everyone(rig: DiscordRig) -> None:
+    answer = await rig.command("ask", query="elb 503")
+    share_id = next(
+        b["custom_id"]
+        for row in answer.json_body["data"]["components"]
+        for b in row["components"]
+        if b["custom_id"].startswith("dop:s:")
+    )
+    shared = await rig.click(share_id, USER_ID, 1)
+    assert shared.json_body["type"] == 4
+    assert not (shared.json_body["data"].get("flags") or 0) & EPHEMERAL
+    assert "HTTPCode" in text_of(shared.json_body)
+    gone = await rig.click("dop:s:ffffffffffff", USER_ID, 1)
+    assert "共有できません" in text_of(gone.json_body)
+
+
+async def _cli(*args: str, env: dict[str, str], timeout: float = 60) -> tuple[int, str, str]:
+    import sys
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.cli",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def _env(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, str]:
+    import os
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_URL": fake.api,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DOP_DATA_DIR": str(tmp_path),
+        **extra,
+    }
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+async def test_discord_sync_registers_dop_with_japanese_descriptions(tmp_path: Path) -> None:
+    fake = await FakeDiscord().start()
+    try:
+        code, out, err = await _cli("discord", "sync", "--guild", str(GUILD_ID), env=_env(fake, tmp_path))
+        assert code == 0, err
+        assert "13 command" not in out and "1 command" in out  # one group holding the subcommands
+        put = fake.named("PUT /applications/{application_id}/guilds/{guild_id}/commands")
+        [group] = put[0].json_body
+        assert group["name"] == "dop"
+        names = {o["name"] for o in group["options"]}
+        assert {"ask", "quiz", "review", "stats", "report", "subscribe", "schedule", "help"} <= names
+        ask = next(o for o in group["options"] if o["name"] == "ask")
+        assert ask["description_localizations"]["ja"].startswith("ノート")
+        assert ask["options"][0]["autocomplete"] is True
+        assert not fake.named("PUT /applications/{application_id}/commands")  # not global
+
+        code, out, _ = await _cli("discord", "invite-url", env=_env(fake, tmp_path))
+        assert code == 0
+        assert "client_id=" in out and "scope=bot+applications.commands" in out and "permissions=" in out
+    finally:
+        await fake.stop()
+
+
+async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import sys
+
+    from tests.fake_slack import FakeSlack, free_port
+
+    fake, slack = await FakeDiscord().start(), await FakeSlack().start()
+    port = free_port()
+    env = _env(
+        fake,
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-secret-token",
+        SLACK_SIGNING_SECRET="slack-signing-secret",
+        SLACK_API_URL=f"{slack.base}/api/",
+        PORT=str(port),
+        DOP_LOG_LEVEL="INFO",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.cli",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_ready(timeout=30)
+        assert fake.identifies[0]["token"] == TOKEN
+        callback_token = command_payload("dop", sub("ask", query="drift"))
+        await fake.dispatch("INTERACTION_CREATE", callback_token)
+        answer = await fake.wait_for(
+            lambda c: c.route == CALLBACK and callback_token["token"] in c.path, timeout=10
+        )
+        assert "ドリフト" in text_of(answer.json_body)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+        assert process.returncode == 0
+        log = stderr.decode()
+        assert "slack: listening" in log and "discord: logged in" in log and "shutting down" in log
+        assert TOKEN not in log and "xoxb-secret-token" not in log
+        await fake.wait_closed()
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await fake.stop()
+        await slack.stop()
+
+
+async def test_a_refused_token_stops_the_start_with_a_plain_message(tmp_path: Path) -> None:
+    fake = await FakeDiscord(token="the-real-token").start()
+    try:
+        code, _, err = await _cli("run", env=_env(fake, tmp_path, PORT="0"))
+        assert code == 2
+        assert "Discord refused DISCORD_TOKEN" in err and "Traceback" not in err and TOKEN not in err
+    finally:
+        await fake.stop()
+
+
+async def test_many_servers_use_the_auto_sharded_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.discord.app import ShardedDopClient
+
+    monkeypatch.chdir(ROOT)
+
+    async def at_once(self: Any, shard_id: int | None, *, initial: bool = False) -> None:
+        return None  # Discord spaces identifies 5 s apart; the stand-in has no such limit
+
+    monkeypatch.setattr(ShardedDopClient, "before_identify_hook", at_once)
+    fake = await FakeDiscord().start()
+    routing = RoutingMessenger()
+    core = await start_rig_core(f"sqlite+aiosqlite:///{tmp_path / 'shards.sqlite3'}", routing)
+    try:
+        with pointed_at(fake):
+            config = DiscordConfig(token=TOKEN, shards=2, api_url=fake.api, gateway_url=fake.gateway_url)
+            client = build_client(core, config, guild_ready_timeout=0.05)
+            assert isinstance(client, ShardedDopClient)
+            task = asyncio.create_task(client.start(TOKEN))
+            await fake.wait_ready(count=2)
+            assert sorted(tuple(i["shard"]) for i in fake.identifies) == [(0, 2), (1, 2)]
+            await stop_client(client, task)
+    finally:
+        await core.close()
+        await fake.stop()
+
+
+async def test_the_weekly_report_is_posted_with_its_chart(rig: DiscordRig) -> None:
+    post, ids, answer = await _post_daily(rig)
+    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    await rig.click(ids[answer], 31, message_id)
+    rig.core.clock.current = datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert rig.core.runner is not None
+    assert await rig.core.runner.jobs.weekly_report(1) == "reported"
+    report = rig.fake.named(MESSAGES)[-1]
+    assert report is not post
+    [(filename, size)] = report.files
+    assert filename.endswith(".png") and size > 1000
+    [embed] = report.json_body["embeds"]
+    assert embed["image"]["url"] == f"attachment://{filename}"
+    assert "2026-W49" in text_of(embed)
+    assert report.json_body["allowed_mentions"] == {"parse": []}
