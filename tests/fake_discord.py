@@ -309,7 +309,9 @@ class FakeDiscord:
         app.router.add_route("*", r"/api/v{version:\d+}/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        # A burst of clicks opens hundreds of connections at once; the default backlog (128) would
+        # drop SYNs and add TCP's 1 s retransmit to the measured latency.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base = f"http://127.0.0.1:{port}"

@@ -279,7 +279,8 @@ async def test_after_a_restart_yesterdays_button_still_answers(
     # A new process: a new core on the same database, a new client; nothing kept in memory.
     routing = RoutingMessenger()
     core = await start_rig_core(database.url, routing)
-    core.clock.current = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    # The next morning in Tokyo; no reveal has run (the runner is not started), so the post is open.
+    core.clock.current = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # type: ignore[attr-defined]
     client, task = await start_client(core, rig.fake)
     rig.core, rig.client, rig.task = core, client, task
     assert len(rig.fake.identifies) == 2
