@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fake_discord import FakeDiscord, command_payload  # noqa: E402
 from tests.fake_slack import FakeSlack, free_port  # noqa: E402
+from tests.processes import spawn_cli  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -74,16 +75,7 @@ async def once(fake: FakeSlack, discord: FakeDiscord, folder: str, platforms: st
     env.pop("DATABASE_URL", None)
     discord.calls.clear()
     started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.cli",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    process = await spawn_cli("run", env=env, quiet=True)
     body = urlencode(
         {
             "command": "/dop",

@@ -354,7 +354,7 @@ class FakeDiscord:
             ),
             (
                 hook + "/messages/{message_id}",
-                {"GET": self._get_followup, "PATCH": self._edit_followup, "DELETE": self._delete_followup},
+                {"GET": self._get_message, "PATCH": self._edit_message, "DELETE": self._delete_followup},
             ),
             ("/channels/{channel_id}", {"GET": self._get_channel}),
             ("/channels/{channel_id}/messages", {"POST": self._create_message}),
@@ -700,16 +700,6 @@ class FakeDiscord:
         if req.query.get("wait") in ("1", "true", "True"):
             return 200, message
         return 204, None
-
-    def _get_followup(self, req: _Request) -> tuple[int, Any]:
-        message = self._find_message(req.params["message_id"])
-        return (200, message) if message else (404, error_body(10008))
-
-    def _edit_followup(self, req: _Request) -> tuple[int, Any]:
-        message = self._find_message(req.params["message_id"])
-        if message is None:
-            return 404, error_body(10008)
-        return 200, self._update_message(message, req.body, req.files)
 
     def _delete_followup(self, req: _Request) -> tuple[int, Any]:
         message_id = req.params["message_id"]

@@ -38,6 +38,7 @@ from tests.fake_discord import (
     component_payload,
     pointed_at,
 )
+from tests.processes import spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "discord-test-token"
@@ -306,18 +307,7 @@ async def test_sharing_posts_the_passage_for_everyone(rig: DiscordRig) -> None:
 
 
 async def _cli(*args: str, env: dict[str, str], timeout: float = 60) -> tuple[int, str, str]:
-    import sys
-
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.cli",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_cli(*args, env=env)
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
@@ -363,7 +353,6 @@ async def test_discord_sync_registers_dop_with_japanese_descriptions(tmp_path: P
 
 async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_path: Path) -> None:
     import signal
-    import sys
 
     from tests.fake_slack import FakeSlack, free_port
 
@@ -378,16 +367,7 @@ async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_
         PORT=str(port),
         DOP_LOG_LEVEL="INFO",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.cli",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_cli("run", env=env)
     try:
         await fake.wait_ready(timeout=30)
         assert fake.identifies[0]["token"] == TOKEN
@@ -464,3 +444,18 @@ async def test_the_weekly_report_is_posted_with_its_chart(rig: DiscordRig) -> No
     assert embed["image"]["url"] == f"attachment://{filename}"
     assert "2026-W49" in text_of(embed)
     assert report.json_body["allowed_mentions"] == {"parse": []}
+
+
+async def test_an_adapter_bug_gets_an_apology_with_an_id_not_a_traceback(
+    rig: DiscordRig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(rig.client.bridge, "run", broken)
+    monkeypatch.setattr(rig.core.dispatcher, "new_error_id", lambda: "e1234567")
+    callback = await rig.command("stats")
+    shown = text_of(callback.json_body)
+    assert callback.json_body["data"]["flags"] & EPHEMERAL
+    assert "e1234567" in shown and "secret internals" not in shown and "Traceback" not in shown
+    assert "e1234567" in caplog.text and "secret internals" in caplog.text  # the log has the details

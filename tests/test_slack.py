@@ -27,6 +27,7 @@ from bot.replies import Choice, Reply
 from bot.storage.models import Answer
 from tests.conftest import FakeClock
 from tests.fake_slack import FakeSlack, free_port
+from tests.processes import spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-signing-secret"
@@ -232,7 +233,6 @@ def test_blocks_escape_and_never_ping() -> None:
 async def test_dop_bot_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
     import os
     import signal
-    import sys
 
     fake = await FakeSlack().start()
     port = free_port()
@@ -246,16 +246,7 @@ async def test_dop_bot_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path:
         "DOP_LOG_LEVEL": "INFO",
     }
     env.pop("DATABASE_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "adapters.cli",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await spawn_cli("run", env=env)
     try:
         url = f"http://127.0.0.1:{port}/slack/events"
         async with aiohttp.ClientSession() as session:

@@ -3,7 +3,7 @@ tree, the persistent buttons registered, mentions off for everything it sends.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import discord
 import yarl
@@ -17,13 +17,15 @@ from adapters.discord.embeds import NO_PINGS
 from bot.bootstrap import Core
 
 
-class DopClient(discord.Client):
-    """One gateway connection. `bridge` answers the buttons; `tree` holds `/dop`."""
+class _Dop:
+    """What both client classes add: the bridge the buttons call and the `/dop` command tree."""
 
-    def __init__(self, bridge: Bridge, **options: Any) -> None:
-        super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
+    bridge: Bridge
+    tree: app_commands.CommandTree[Any]
+
+    def _attach(self, bridge: Bridge) -> None:
         self.bridge = bridge
-        self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
+        self.tree = app_commands.CommandTree(cast(discord.Client, self))
 
     async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None:
         await self.bridge.on_choice(interaction, value)
@@ -32,19 +34,20 @@ class DopClient(discord.Client):
         await self.bridge.on_share(interaction, note_id)
 
 
-class ShardedDopClient(discord.AutoShardedClient):
-    """The same, with as many gateway connections (shards) as configured or recommended."""
+class DopClient(_Dop, discord.Client):
+    """One gateway connection."""
 
     def __init__(self, bridge: Bridge, **options: Any) -> None:
         super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
-        self.bridge = bridge
-        self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
+        self._attach(bridge)
 
-    async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None:
-        await self.bridge.on_choice(interaction, value)
 
-    async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
-        await self.bridge.on_share(interaction, note_id)
+class ShardedDopClient(_Dop, discord.AutoShardedClient):
+    """As many gateway connections (shards) as configured, or as Discord recommends."""
+
+    def __init__(self, bridge: Bridge, **options: Any) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_PINGS, **options)
+        self._attach(bridge)
 
 
 Client = DopClient | ShardedDopClient
