@@ -56,3 +56,5 @@ class Reply:
     note_id: str | None = None
     choices: tuple[Choice, ...] = ()
     attachment: Attachment | None = None
+    # A revealed question: which choice was right, so an adapter can mark its button.
+    revealed_answer: int | None = None

@@ -245,6 +245,7 @@ async def test_the_daily_flow_post_clicks_and_reveal(rig: DiscordRig) -> None:
     assert f"{answer + 1}. " in shown and "— 2" in shown and "— 1" in shown
     buttons = [b for row in edit.json_body["components"] for b in row["components"]]
     assert len(buttons) == len(ids) and all(b["disabled"] for b in buttons)
+    assert [b["style"] == 3 for b in buttons] == [i == answer for i in range(len(ids))]  # green: right
 
     late = await rig.click(right, 14, message_id)
     assert "締め切られました" in text_of(late.json_body)

@@ -40,8 +40,9 @@ async def _call(action: Callable[[], Awaitable[T]]) -> T:
         raise _error(exc) from exc
 
 
-def disabled_view(components: list[dict[str, Any]]) -> discord.ui.View | None:
-    """The message's buttons again, greyed out: the question stays readable, nobody can answer."""
+def disabled_view(components: list[dict[str, Any]], answer: int | None = None) -> discord.ui.View | None:
+    """The message's buttons again, disabled: the question stays readable, nobody can answer; the
+    right choice (buttons are in choice order) is shown green."""
     buttons = [
         item
         for row in components
@@ -51,12 +52,13 @@ def disabled_view(components: list[dict[str, Any]]) -> discord.ui.View | None:
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
-    for item in buttons:
+    for index, item in enumerate(buttons):
+        right = index == answer
         view.add_item(
             discord.ui.Button(
                 label=clip(str(item.get("label") or "-"), 80),
                 custom_id=item.get("custom_id"),
-                style=discord.ButtonStyle.secondary,
+                style=discord.ButtonStyle.success if right else discord.ButtonStyle.secondary,
                 disabled=True,
             )
         )
@@ -85,6 +87,6 @@ class DiscordMessenger:
         if rendered.view is None:
             original = await _call(lambda: self.client.http.get_message(int(channel_id), int(message_id)))
             components = cast(list[dict[str, Any]], original.get("components", []))
-            rendered.view = disabled_view(components)
+            rendered.view = disabled_view(components, reply.revealed_answer)
         message = self._channel(channel_id).get_partial_message(int(message_id))
         await _call(lambda: message.edit(**rendered.edit_kwargs()))

@@ -58,6 +58,7 @@ def reveal(question: Question, results: PostResults, messages: Messages) -> Repl
         kind=ReplyKind.ANSWER,
         private=False,
         note_id=question.source.id,
+        revealed_answer=question.answer,
     )
 
 
