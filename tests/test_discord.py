@@ -460,3 +460,13 @@ async def test_an_adapter_bug_gets_an_apology_with_an_id_not_a_traceback(
     assert callback.json_body["data"]["flags"] & EPHEMERAL
     assert "e1234567" in shown and "secret internals" not in shown and "Traceback" not in shown
     assert "e1234567" in caplog.text and "secret internals" in caplog.text  # the log has the details
+
+
+async def test_subscribing_where_the_bot_cannot_post_says_what_is_missing(rig: DiscordRig) -> None:
+    no_embeds = str(int(ADMIN_PERMISSIONS) & ~(1 << 14) & ~(1 << 15))  # Embed Links, Attach Files
+    payload = command_payload("dop", sub("subscribe"), permissions=MANAGE_CHANNELS, app_permissions=no_embeds)
+    refused = await rig.send(payload)
+    shown = text_of(refused.json_body)
+    assert refused.json_body["data"]["flags"] & EPHEMERAL
+    assert "Embed Links" in shown and "Attach Files" in shown and "Send Messages" not in shown
+    assert rig.core.runner is not None and await rig.core.runner.subscriptions.all() == []

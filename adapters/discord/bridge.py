@@ -131,10 +131,11 @@ class Bridge:
             return
         await self.deliver(interaction, [hit_reply(hit, messages)], requester, private=False)
 
-    async def refuse(self, interaction: discord.Interaction[Any], key: str) -> None:
+    async def refuse(self, interaction: discord.Interaction[Any], key: str, **fields: str) -> None:
         """A check failed: say why, privately."""
         requester = requester_of(interaction)
-        reply = Reply(body=self.core.dispatcher.messages_for(requester)(key), kind=ReplyKind.PROBLEM)
+        text = self.core.dispatcher.messages_for(requester)(key, **fields)
+        reply = Reply(body=text, kind=ReplyKind.PROBLEM)
         await self.deliver(interaction, [reply], requester, deferred=interaction.response.is_done())
 
     async def fail(self, interaction: discord.Interaction[Any], error: Exception) -> None:

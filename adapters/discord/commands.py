@@ -52,6 +52,17 @@ def _may_manage(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
+# What the bot needs in a channel to post the daily question, edit it at the reveal and attach the chart.
+POSTING = ("view_channel", "embed_links", "attach_files", "read_message_history")
+
+
+def missing_for_posting(interaction: discord.Interaction[Any]) -> list[str]:
+    """Permissions the bot lacks in this channel (Discord sends them as app_permissions)."""
+    mine = interaction.app_permissions
+    send = "send_messages_in_threads" if isinstance(interaction.channel, discord.Thread) else "send_messages"
+    return [name for name in (send, *POSTING) if not getattr(mine, name)]
+
+
 def _choices(suggestions: list[Suggestion]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=s.label, value=s.value) for s in suggestions]
 
@@ -132,6 +143,11 @@ def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app
         timezone: str | None = None,
         weekdays: str | None = None,
     ) -> None:
+        missing = missing_for_posting(interaction)
+        if missing:  # better said now than as a failed post at 09:00 that nobody sees
+            names = ", ".join(name.replace("_", " ").title() for name in missing)
+            await bridge.refuse(interaction, "discord.cannot_post", permissions=names)
+            return
         # Spaces inside one option ('mon, wed') must not split it into two words for the grammar.
         days = weekdays.replace(" ", "") if weekdays else None
         await bridge.run(interaction, _line("subscribe", time, timezone, days), can_manage=True)
