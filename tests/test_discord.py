@@ -57,6 +57,11 @@ def sub(name: str, **options: Any) -> list[dict[str, Any]]:
     return [{"type": 1, "name": name, "options": [option(k, v) for k, v in options.items()]}]
 
 
+def message_with(fake: FakeDiscord, custom_id: str) -> int:
+    """The id of the message (as the stand-in keeps it) that carries this button."""
+    return next(int(m["id"]) for m in fake.messages.values() if custom_id in json.dumps(m.get("components")))
+
+
 def text_of(body: Any) -> str:
     """Everything a person would read in a message body: content, embeds and button labels."""
     return json.dumps(body, ensure_ascii=False)
@@ -224,7 +229,7 @@ async def _post_daily(rig: DiscordRig) -> tuple[Call, list[str], int]:
 async def test_the_daily_flow_post_clicks_and_reveal(rig: DiscordRig) -> None:
     post, ids, answer = await _post_daily(rig)
     assert post.json_body["allowed_mentions"] == {"parse": []}
-    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    message_id = message_with(rig.fake, ids[0])
     right, wrong = ids[answer], ids[(answer + 1) % len(ids)]
     feedback = [
         await rig.click(custom_id, user, message_id)
@@ -274,7 +279,7 @@ async def test_after_a_restart_yesterdays_button_still_answers(
     database,  # type: ignore[no-untyped-def]
 ) -> None:
     _, ids, answer = await _post_daily(rig)
-    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    message_id = message_with(rig.fake, ids[0])
     await stop_client(rig.client, rig.task)
     await rig.core.close()
 
@@ -432,7 +437,7 @@ async def test_many_servers_use_the_auto_sharded_client(
 
 async def test_the_weekly_report_is_posted_with_its_chart(rig: DiscordRig) -> None:
     post, ids, answer = await _post_daily(rig)
-    message_id = int(next(m for m in rig.fake.messages.values() if m.get("components"))["id"])
+    message_id = message_with(rig.fake, ids[0])
     await rig.click(ids[answer], 31, message_id)
     rig.core.clock.current = datetime(2026, 12, 6, 23, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     assert rig.core.runner is not None
@@ -470,3 +475,46 @@ async def test_subscribing_where_the_bot_cannot_post_says_what_is_missing(rig: D
     assert refused.json_body["data"]["flags"] & EPHEMERAL
     assert "Embed Links" in shown and "Attach Files" in shown and "Send Messages" not in shown
     assert rig.core.runner is not None and await rig.core.runner.subscriptions.all() == []
+
+
+async def test_the_longest_query_discord_allows_gets_a_friendly_answer(rig: DiscordRig) -> None:
+    callback = await rig.command("ask", query="elb " * 1500)  # 6,000 characters, Discord's maximum
+    assert callback.json_body["type"] == 4
+    assert callback.json_body["data"]["flags"] & EPHEMERAL
+    assert "Traceback" not in text_of(callback.json_body) and callback.json_body["data"]["embeds"]
+
+
+async def test_practice_quiz_buttons_answer_privately_with_the_next_review(rig: DiscordRig) -> None:
+    question = await rig.command("quiz", service="dynamodb")
+    data = question.json_body["data"]
+    assert data["flags"] & EPHEMERAL
+    ids = [b["custom_id"] for row in data["components"] for b in row["components"]]
+    assert ids and all(i.startswith("dop:c:practice:") for i in ids)
+    message_id = message_with(rig.fake, ids[0])
+    feedback = await rig.click(ids[0], USER_ID, message_id)
+    shown = text_of(feedback.json_body)
+    assert feedback.json_body["data"]["flags"] & EPHEMERAL
+    assert ("正解！" in shown) != ("不正解" in shown)  # exactly one verdict
+    assert "次の復習" in shown
+
+
+async def test_the_report_command_attaches_its_chart(rig: DiscordRig) -> None:
+    _, ids, answer = await _post_daily(rig)
+    message_id = message_with(rig.fake, ids[0])
+    await rig.click(ids[answer], 41, message_id)
+    callback = await rig.command("report")
+    assert callback.json_body["type"] == 4
+    [(filename, size)] = callback.files
+    assert filename.endswith(".png") and size > 1000
+    assert not (callback.json_body["data"].get("flags") or 0) & EPHEMERAL  # the channel's report
+
+
+async def test_after_the_gateway_asks_to_reconnect_commands_still_work(rig: DiscordRig) -> None:
+    await rig.fake.request_reconnect()
+    for _ in range(200):
+        if rig.fake.resumes and rig.fake.open_connections:
+            break
+        await asyncio.sleep(0.02)
+    assert rig.fake.resumes  # discord.py resumed its session instead of identifying again
+    callback = await rig.command("ask", query="cfn drift")
+    assert "ドリフト" in text_of(callback.json_body)
