@@ -371,7 +371,7 @@ async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_
         SLACK_SIGNING_SECRET="slack-signing-secret",
         SLACK_API_URL=f"{slack.base}/api/",
         PORT=str(port),
-        DOP_LOG_LEVEL="INFO",
+        DOP_LOG_LEVEL="DEBUG",  # discord.py logs URLs and payloads at DEBUG: still no token may show
     )
     process = await spawn_cli("run", env=env)
     try:
@@ -389,6 +389,7 @@ async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_
         log = stderr.decode()
         assert "slack: listening" in log and "discord: logged in" in log and "shutting down" in log
         assert TOKEN not in log and "xoxb-secret-token" not in log
+        assert callback_token["token"] not in log and "/interactions/" in log  # logged, token masked
         await fake.wait_closed()
     finally:
         if process.returncode is None:

@@ -90,3 +90,15 @@ def test_a_chart_is_attached_and_shown_in_the_embed() -> None:
     assert rendered.file is not None and rendered.file.filename == "week.png"
     assert rendered.embed.image.url == "attachment://week.png"
     assert rendered.send_kwargs()["allowed_mentions"].to_dict() == {"parse": []}
+
+
+def test_tokens_are_masked_in_discord_log_lines() -> None:
+    from adapters.discord.redact import redact
+
+    line = (
+        "POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24.tok-en_9/callback has returned 204"
+    )
+    assert redact(line) == "POST https://discord.com/api/v10/interactions/123/***/callback has returned 204"
+    assert "s3cr3t" not in redact("""{'t': 'INTERACTION_CREATE', 'd': {'token': 's3cr3t', 'id': '1'}}""")
+    assert "s3cr3t" not in redact('{"token": "s3cr3t"}')
+    assert redact("/webhooks/42/abc.def/messages/@original") == "/webhooks/42/***/messages/@original"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
+from adapters.discord import redact
 from adapters.discord.app import Client, build_client, point_at
 from adapters.discord.bridge import Bridge
 from adapters.discord.commands import CatalogueTranslator
@@ -49,6 +50,7 @@ class RunningDiscord:
 
 async def start_discord(core: Core, config: DiscordConfig) -> RunningDiscord:
     """Log in (fails fast on a bad token), then keep the gateway connected in the background."""
+    redact.install()
     client = build_client(core, config, Bridge(core))
     await _login(client, config.token)
     connection = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
