@@ -190,9 +190,6 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
     except DiscordSetupError as exc:
         print(exc, file=sys.stderr)
         return 1
-    except OSError as exc:  # aiohttp's connection errors are OSErrors
-        print(f"could not reach Discord: {exc}", file=sys.stderr)
-        return 1
     where = f"server {guild}" if guild is not None else "every server (global; may take a while to appear)"
     print(f"synced /dop with {count} command(s) to {where}")
     return 0

@@ -519,3 +519,13 @@ async def test_after_the_gateway_asks_to_reconnect_commands_still_work(rig: Disc
     assert rig.fake.resumes  # discord.py resumed its session instead of identifying again
     callback = await rig.command("ask", query="cfn drift")
     assert "ドリフト" in text_of(callback.json_body)
+
+
+async def test_discord_out_of_reach_is_said_plainly(tmp_path: Path) -> None:
+    from tests.fake_slack import free_port
+
+    fake = FakeDiscord()
+    fake.base = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    code, out, err = await _cli("discord", "invite-url", env=_env(fake, tmp_path))
+    assert code == 1 and not out
+    assert "could not reach Discord" in err and "Traceback" not in err

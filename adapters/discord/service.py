@@ -39,6 +39,11 @@ async def _login(client: discord.Client, token: str) -> None:
     except discord.LoginFailure as exc:
         await client.close()
         raise DiscordSetupError("Discord refused DISCORD_TOKEN (check the bot token)") from exc
+    except (OSError, discord.HTTPException) as exc:  # aiohttp's connection errors are OSErrors
+        await client.close()
+        raise DiscordSetupError(
+            f"could not reach Discord ({exc.__class__.__name__}); try again later"
+        ) from exc
 
 
 @dataclass
