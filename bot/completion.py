@@ -9,11 +9,13 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from bot.clip import clip
 from bot.scheduler.settings import parse_days, parse_time, parse_zone, zone_names
 from bot.search import SearchEngine
 from bot.search.text import normalize
 
 LIMIT = 25  # Discord shows at most 25 choices
+CHOICE_LIMIT = 100  # and at most 100 characters of each
 _POPULAR_ZONES = (
     "Asia/Tokyo",
     "UTC",
@@ -43,10 +45,6 @@ class Suggestion:
     value: str  # inserted into the option
 
 
-def _clip(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @dataclass
 class TopicCompleter:
     """Service names and topic labels of the notes, matched by substring, then by fuzzy score."""
@@ -70,7 +68,7 @@ class TopicCompleter:
         pool = self.services if services_only else self.names
         typed = normalize(text.strip())
         if not typed:
-            return [Suggestion(_clip(n), _clip(n)) for n in self.services[:limit]]
+            return [Suggestion(clip(n, CHOICE_LIMIT), clip(n, CHOICE_LIMIT)) for n in self.services[:limit]]
         folded = [normalize(n) for n in pool]
         hits = self._named(text)
         hits += [n for n, f in zip(pool, folded, strict=True) if typed in f and n not in hits]
@@ -78,7 +76,7 @@ class TopicCompleter:
             # Typos: 'dynamdb', 'cloudfromation'
             scored = process.extract(typed, folded, scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
             hits.extend(pool[i] for _, _, i in scored if pool[i] not in hits)
-        return [Suggestion(_clip(n), _clip(n)) for n in hits[:limit]]
+        return [Suggestion(clip(n, CHOICE_LIMIT), clip(n, CHOICE_LIMIT)) for n in hits[:limit]]
 
 
 def complete_zone(text: str, limit: int = LIMIT) -> list[Suggestion]:
@@ -119,7 +117,7 @@ def complete_days(text: str, limit: int = LIMIT) -> list[Suggestion]:
     """Common weekday patterns; anything the grammar reads is offered as typed."""
     typed = text.strip()
     days = parse_days(typed) if typed else None
-    found = [Suggestion(_clip(typed), _clip(typed))] if days is not None else []
+    found = [Suggestion(clip(typed, CHOICE_LIMIT), clip(typed, CHOICE_LIMIT))] if days is not None else []
     lowered = typed.lower()
     found += [
         Suggestion(label, value)

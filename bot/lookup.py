@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.clip import clip
 from bot.commands import SUBCOMMANDS
 from bot.i18n import Messages
 from bot.replies import Field, Reply, ReplyKind
@@ -82,5 +83,5 @@ def help_reply(messages: Messages) -> Reply:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A user's words echoed back: on one line, and short."""
+    return clip(" ".join(text.split()), limit)

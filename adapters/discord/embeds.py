@@ -11,6 +11,7 @@ import discord
 from discord.utils import escape_markdown
 
 from adapters.discord.buttons import ChoiceButton, ShareButton
+from bot.clip import clip
 from bot.notes.model import Link
 from bot.replies import Reply, ReplyKind
 
@@ -55,10 +56,6 @@ class Rendered:
         if self.file is not None:
             kwargs["attachments"] = [self.file]
         return kwargs
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def escape(text: str) -> str:

@@ -12,7 +12,8 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 
-from adapters.discord.embeds import clip, render
+from adapters.discord.embeds import render
+from bot.clip import clip
 from bot.messenger import MessengerError
 from bot.replies import Reply
 from bot.storage.refs import ChannelRef

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.clip import clip
 from bot.replies import Reply
 
 SECTION_LIMIT = 3000
@@ -20,10 +21,6 @@ def escape(text: str) -> str:
     """mrkdwn control characters, and broadcast words broken with a word joiner."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
@@ -54,7 +51,7 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
     blocks: list[dict[str, Any]] = []
     if reply.title:
         blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{_clip(escape(reply.title), 2900)}*"}}
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{clip(escape(reply.title), 2900)}*"}}
         )
     if reply.body:
         blocks.extend(_sections(reply.body))
@@ -71,7 +68,7 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
                         "action_id": CHOICE_ACTION.format(index=i),
                         "text": {
                             "type": "plain_text",
-                            "text": _clip(f"{i + 1}. {choice.label}", BUTTON_TEXT_LIMIT),
+                            "text": clip(f"{i + 1}. {choice.label}", BUTTON_TEXT_LIMIT),
                         },
                         "value": choice.value[:2000],
                     }
@@ -82,11 +79,11 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
     if reply.links:
         links = "\n".join(_link(link.title, link.url) for link in reply.links)
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(links, SECTION_LIMIT)}]}
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(links, SECTION_LIMIT)}]}
         )
     if reply.footer:
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(escape(reply.footer), 3000)}]}
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(escape(reply.footer), 3000)}]}
         )
     if reply.note_id and share_label:
         blocks.append(
@@ -97,7 +94,7 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
                     {
                         "type": "button",
                         "action_id": SHARE_ACTION,
-                        "text": {"type": "plain_text", "text": _clip(share_label, BUTTON_TEXT_LIMIT)},
+                        "text": {"type": "plain_text", "text": clip(share_label, BUTTON_TEXT_LIMIT)},
                         "value": reply.note_id,
                     }
                 ],
@@ -108,4 +105,4 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
 
 def fallback_text(reply: Reply) -> str:
     """The notification text Slack shows where blocks cannot be (escaped, short)."""
-    return _clip(escape(reply.title or reply.body or "dop-bot"), 150)
+    return clip(escape(reply.title or reply.body or "dop-bot"), 150)

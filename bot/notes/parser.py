@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.clip import clip
 from bot.notes.markdown import extract_code, extract_links, plain_text, text_without_links
 from bot.notes.model import Deck, Diagnostic, Node, NodeKind
 
@@ -173,7 +174,7 @@ def _classify(raw: str, parent: _Draft) -> NodeKind:
 
 
 def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
 def _assign_ids(draft: _Draft, trail: tuple[str, ...]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.clip import clip
 from bot.notes.model import Deck, Link, Node, NodeKind
 
 PASSAGE_LIMIT = 1500  # characters: fits a Slack section block and a Discord embed with room to spare
@@ -35,7 +36,7 @@ def render_passage(deck: Deck, node: Node, limit: int = PASSAGE_LIMIT) -> str:
         if used + len(line) + 1 > limit and i > 0:
             kept.append("  …")
             break
-        kept.append(line if len(line) <= limit else line[: limit - 1] + "…")
+        kept.append(clip(line, limit))
         used += len(line) + 1
     return "\n".join(kept)
 
