@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
 
 from bot.clock import Clock
+from bot.commands import Invocation, parse_command
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.replies import Reply, ReplyKind
@@ -17,6 +17,14 @@ from bot.stats_commands import channel_of
 from bot.storage.subscriptions import Subscriptions
 
 Changed = Callable[[], Awaitable[None]]
+# The subcommands that change a channel's schedule: only someone who manages the channel may run them.
+MANAGING = frozenset({"subscribe", "unsubscribe", "pause", "resume"})
+
+
+def changes_schedule(text: str) -> bool:
+    """Whether a `/dop` line is one of MANAGING (an adapter asks the platform only for those)."""
+    command = parse_command(text)
+    return isinstance(command, Invocation) and command.name in MANAGING
 
 
 async def _nothing() -> None:
@@ -27,14 +35,8 @@ def schedule_handlers(
     subscriptions: Subscriptions,
     clock: Clock,
     on_change: Changed = _nothing,
-    next_post: Callable[[Requester], Awaitable[datetime | None]] | None = None,
 ) -> dict[str, Handler]:
-    def refuse(messages: Messages) -> list[Reply]:
-        return [Reply(body=messages("schedule.not_allowed"), kind=ReplyKind.PROBLEM)]
-
     async def subscribe(requester: Requester, args: str, messages: Messages) -> list[Reply]:
-        if not requester.can_manage:
-            return refuse(messages)
         channel = channel_of(requester)
         current = await subscriptions.get(channel, clock.now())
         parsed = parse_subscribe(args, current)
@@ -45,15 +47,11 @@ def schedule_handlers(
         return [Reply(body=messages("schedule.saved", summary=summary(parsed, messages)), private=False)]
 
     async def unsubscribe(requester: Requester, args: str, messages: Messages) -> list[Reply]:
-        if not requester.can_manage:
-            return refuse(messages)
         removed = await subscriptions.remove(channel_of(requester), clock.now())
         await on_change()
         return [Reply(body=messages("schedule.removed" if removed else "schedule.none"), private=False)]
 
     async def set_paused(requester: Requester, messages: Messages, paused: bool) -> list[Reply]:
-        if not requester.can_manage:
-            return refuse(messages)
         channel = channel_of(requester)
         current = await subscriptions.get(channel, clock.now())
         if current is None:
@@ -80,10 +78,22 @@ def schedule_handlers(
             lines.append(messages("schedule.next", when=upcoming.strftime("%Y-%m-%d %H:%M %Z")))
         return [Reply(body="\n".join(lines))]
 
-    return {
+    handlers: dict[str, Handler] = {
         "subscribe": subscribe,
         "unsubscribe": unsubscribe,
         "pause": pause,
         "resume": resume,
         "schedule": schedule,
     }
+    return {name: _managed(h) if name in MANAGING else h for name, h in handlers.items()}
+
+
+def _managed(handler: Handler) -> Handler:
+    """The handler, refused to anyone the platform did not say manages the channel."""
+
+    async def checked(requester: Requester, args: str, messages: Messages) -> list[Reply]:
+        if not requester.can_manage:
+            return [Reply(body=messages("schedule.not_allowed"), kind=ReplyKind.PROBLEM)]
+        return await handler(requester, args, messages)
+
+    return checked

@@ -529,3 +529,23 @@ async def test_discord_out_of_reach_is_said_plainly(tmp_path: Path) -> None:
     code, out, err = await _cli("discord", "invite-url", env=_env(fake, tmp_path))
     assert code == 1 and not out
     assert "could not reach Discord" in err and "Traceback" not in err
+
+
+def test_the_discord_checks_guard_exactly_the_core_s_schedule_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """discord.py needs a check on each command; they must be the ones the core refuses."""
+    import discord
+    from discord import app_commands
+
+    from adapters.clock import SystemClock
+    from adapters.discord.commands import install_commands
+    from bot.bootstrap import build_core
+    from bot.schedule_commands import MANAGING
+
+    monkeypatch.chdir(ROOT)
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(
+        discord.Client(intents=discord.Intents.none())
+    )
+    group = install_commands(tree, Bridge(build_core(Settings(), SystemClock())))
+    assert {c.name for c in group.walk_commands() if c.checks} == MANAGING

@@ -15,15 +15,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
 from adapters.slack.oauth import oauth_settings
 from bot.bootstrap import Core
-from bot.commands import Invocation, parse_command
 from bot.dispatcher import Requester
 from bot.lookup import hit_reply
 from bot.replies import Reply
+from bot.schedule_commands import changes_schedule
 from bot.storage.events import EventLog
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
-MANAGING = frozenset({"subscribe", "unsubscribe", "pause", "resume"})
 _CHOICE_PATTERN = re.compile("^" + CHOICE_ACTION.replace("{index}", r"\d+") + "$")
 
 
@@ -86,7 +85,8 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     async def dop(ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         await ack()  # within 3 s, before any work
         text = str(command.get("text") or "")
-        manage = await _can_manage(client, command["user_id"], config) if _changes_schedule(text) else False
+        # Only schedule changes need the admin check (a users.info call), so other commands stay fast.
+        manage = await _can_manage(client, command["user_id"], config) if changes_schedule(text) else False
         requester = Requester(
             platform=PLATFORM,
             user_id=command["user_id"],
@@ -143,9 +143,3 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render(reply)})
 
     return app
-
-
-def _changes_schedule(text: str) -> bool:
-    """Only these need the admin check (a users.info call), so other commands stay fast."""
-    command = parse_command(text)
-    return isinstance(command, Invocation) and command.name in MANAGING
