@@ -68,12 +68,12 @@ def point_at(config: DiscordConfig) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
 
 
-def build_client(core: Core, config: DiscordConfig, bridge: Bridge | None = None, **options: Any) -> Client:
+def build_client(core: Core, config: DiscordConfig, **options: Any) -> Client:
     """The client with `/dop` and the persistent buttons registered; no network until login.
 
     `options` go to discord.py's client (tests shorten `guild_ready_timeout`)."""
     point_at(config)
-    bridge = bridge or Bridge(core)
+    bridge = Bridge(core)
     if config.application_id:
         options["application_id"] = config.application_id
     client: Client

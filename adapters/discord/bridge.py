@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -37,25 +37,16 @@ def requester_of(interaction: discord.Interaction[Any], can_manage: bool = False
     )
 
 
-def manages_channel(interaction: discord.Interaction[Any]) -> bool:
-    """Manage Channels or Manage Server in this channel (Discord resolves roles and overwrites)."""
-    if interaction.guild_id is None:
-        return False
-    permissions = interaction.permissions
-    return bool(permissions.manage_channels or permissions.manage_guild or permissions.administrator)
-
-
 @dataclass
 class Bridge:
     """Runs `/dop` lines for interactions and answers them; buttons and commands both come here."""
 
     core: Core
     fast_reply: float = FAST_REPLY
-    completer: TopicCompleter | None = None
+    completer: TopicCompleter = field(init=False)  # autocomplete's names, read from the notes once
 
     def __post_init__(self) -> None:
-        if self.completer is None:
-            self.completer = TopicCompleter.of(self.core.engine)
+        self.completer = TopicCompleter.of(self.core.engine)
 
     def share_label(self, requester: Requester) -> str:
         return self.core.dispatcher.messages_for(requester)("reply.share")
@@ -126,23 +117,24 @@ class Bridge:
         messages = self.core.dispatcher.messages_for(requester)
         hit = self.core.engine.passage(note_id)
         if hit is None:
-            gone = Reply(body=messages("share.gone"), kind=ReplyKind.PROBLEM)
-            await self.deliver(interaction, [gone], requester)
+            await self._say(interaction, ReplyKind.PROBLEM, "share.gone")
             return
         await self.deliver(interaction, [hit_reply(hit, messages)], requester, private=False)
 
     async def refuse(self, interaction: discord.Interaction[Any], key: str, **fields: str) -> None:
         """A check failed: say why, privately."""
-        requester = requester_of(interaction)
-        text = self.core.dispatcher.messages_for(requester)(key, **fields)
-        reply = Reply(body=text, kind=ReplyKind.PROBLEM)
-        await self.deliver(interaction, [reply], requester, deferred=interaction.response.is_done())
+        await self._say(interaction, ReplyKind.PROBLEM, key, **fields)
 
     async def fail(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         """An error outside the core (option conversion, our adapter): logged with an id, apologised for."""
         error_id = self.core.dispatcher.new_error_id()
         log.error("discord interaction failed (error id %s)", error_id, exc_info=error)
+        await self._say(interaction, ReplyKind.ERROR, "error.unexpected", error_id=error_id)
+
+    async def _say(
+        self, interaction: discord.Interaction[Any], kind: ReplyKind, key: str, **fields: str
+    ) -> None:
+        """One catalogue message, privately, whether or not the interaction was answered already."""
         requester = requester_of(interaction)
-        body = self.core.dispatcher.messages_for(requester)("error.unexpected", error_id=error_id)
-        reply = Reply(body=body, kind=ReplyKind.ERROR)
+        reply = Reply(body=self.core.dispatcher.messages_for(requester)(key, **fields), kind=kind)
         await self.deliver(interaction, [reply], requester, deferred=interaction.response.is_done())

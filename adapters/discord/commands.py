@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 
-from adapters.discord.bridge import Bridge, manages_channel
+from adapters.discord.bridge import Bridge
 from bot.completion import Suggestion, complete_days, complete_time, complete_zone
 from bot.i18n import Messages
 
@@ -45,9 +45,11 @@ class NotManager(app_commands.CheckFailure):
 
 
 def _may_manage(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Channels or Manage Server in this channel (Discord resolves roles and overwrites)."""
     if interaction.guild_id is None:
         raise NotInServer()
-    if not manages_channel(interaction):
+    permissions = interaction.permissions
+    if not (permissions.manage_channels or permissions.manage_guild or permissions.administrator):
         raise NotManager()
     return True
 
@@ -76,7 +78,6 @@ def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app
     group = app_commands.Group(name="dop", description=_text("discord.group"))
     manage = app_commands.check(_may_manage)
     completer = bridge.completer
-    assert completer is not None
 
     async def topic_choices(interaction: discord.Interaction[Any], current: str) -> list[Any]:
         return _choices(completer.complete(current))

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 
-from adapters.discord.embeds import render
+from adapters.discord.embeds import LABEL_LIMIT, render
 from bot.clip import clip
 from bot.messenger import MessengerError
 from bot.replies import Reply
@@ -57,7 +57,7 @@ def disabled_view(components: list[dict[str, Any]], answer: int | None = None) -
         right = index == answer
         view.add_item(
             discord.ui.Button(
-                label=clip(str(item.get("label") or "-"), 80),
+                label=clip(str(item.get("label") or "-"), LABEL_LIMIT),
                 custom_id=item.get("custom_id"),
                 style=discord.ButtonStyle.success if right else discord.ButtonStyle.secondary,
                 disabled=True,

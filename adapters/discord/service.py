@@ -13,7 +13,6 @@ import discord
 
 from adapters.discord import redact
 from adapters.discord.app import Client, build_client, point_at
-from adapters.discord.bridge import Bridge
 from adapters.discord.commands import CatalogueTranslator
 from adapters.discord.config import DiscordConfig, DiscordSetupError
 from adapters.discord.messenger import DiscordMessenger
@@ -56,7 +55,7 @@ class RunningDiscord:
 async def start_discord(core: Core, config: DiscordConfig) -> RunningDiscord:
     """Log in (fails fast on a bad token), then keep the gateway connected in the background."""
     redact.install()
-    client = build_client(core, config, Bridge(core))
+    client = build_client(core, config)
     await _login(client, config.token)
     connection = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
 
@@ -80,7 +79,7 @@ async def sync_commands(core: Core, config: DiscordConfig, guild_id: int | None)
 
     Discord rate-limits command creation, so this is an explicit admin action, never part of start.
     """
-    client = build_client(core, config, Bridge(core))
+    client = build_client(core, config)
     try:
         await _login(client, config.token)
         await client.tree.set_translator(CatalogueTranslator())
