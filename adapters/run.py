@@ -16,7 +16,7 @@ from adapters.clock import SystemClock
 from adapters.discord.config import DiscordSetupError, discord_config
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.oauth import installation_store
+from adapters.slack.oauth import installation_store, token_lookup
 from bot.bootstrap import Core, start_core
 from bot.config import Settings
 from bot.messenger import Messenger, MessengerError
@@ -24,6 +24,7 @@ from bot.replies import Reply
 from bot.storage.refs import ChannelRef
 
 log = logging.getLogger(__name__)
+Stop = Callable[[], Awaitable[None]]
 
 
 @dataclass
@@ -83,65 +84,57 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         )
         return 2
     core = await start_core(settings, SystemClock(), routing)
-    cleanups: list[Callable[[], Awaitable[None]]] = []
+    stops: list[Stop] = []
     try:
-        if slack is not None:
-            cleanups.extend(await _start_slack(core, slack, settings, routing))
-        else:
-            cleanups.append(await _health(settings.port))
-        if discord is not None:
-            from adapters.discord.service import start_discord  # discord.py loads only when configured
+        try:
+            if slack is not None:
+                stops.extend(await _start_slack(core, slack, settings, routing))
+            else:
+                # Without Slack nothing listens on PORT; a platform's web process still expects it to.
+                stops.append(await _serve(web.Application(), settings.port))
+                log.info("health check on port %d at /healthz", settings.port)
+            if discord is not None:
+                from adapters.discord.service import start_discord  # discord.py loads only when configured
 
-            running = await start_discord(core, discord)
-            routing.by_platform["discord"] = running.messenger
-            cleanups.append(running.stop)
-    except DiscordSetupError as exc:
-        log.error("%s", exc)
-        for cleanup in reversed(cleanups):
-            await cleanup()
+                running = await start_discord(core, discord)
+                routing.by_platform["discord"] = running.messenger
+                stops.append(running.stop)
+        except DiscordSetupError as exc:
+            log.error("%s", exc)
+            return 2
+        assert core.runner is not None
+        await asyncio.to_thread(core.bank.ensure)  # after listening: requests are served meanwhile
+        await core.runner.start()
+        log.info("dop-bot is running")
+        await stop.wait()
+        log.info("shutting down")
+        return 0
+    finally:
+        for stop_one in reversed(stops):
+            await stop_one()
         await core.close()
-        return 2
-    assert core.runner is not None
-    await asyncio.to_thread(core.bank.ensure)  # after listening: requests are served meanwhile
-    await core.runner.start()
-    log.info("dop-bot is running")
-    await stop.wait()
-    log.info("shutting down")
-    for cleanup in reversed(cleanups):
-        await cleanup()
-    await core.close()
-    return 0
 
 
-async def _health(port: int) -> Callable[[], Awaitable[None]]:
-    """Without Slack nothing listens on PORT; a platform's web process still expects it to."""
-
-    app = web.Application()
+async def _serve(app: web.Application, port: int) -> Stop:
+    """Serve `app` (plus /healthz) on PORT; returns what stops it."""
     app.router.add_get("/healthz", _ok)
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()
-    log.info("health check on port %d at /healthz", port)
     return runner.cleanup
 
 
 async def _start_slack(
     core: Core, slack: SlackConfig, settings: Settings, routing: RoutingMessenger
-) -> list[Callable[[], Awaitable[None]]]:
+) -> list[Stop]:
     """Bolt over HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN; returns what stops it."""
     client = web_client(slack)
     messenger = SlackMessenger(client)
     routing.by_platform["slack"] = messenger
     if slack.oauth and slack.client_id and core.db is not None:
-        store = installation_store(slack.client_id, core.db.engine)
-
-        async def bot_token(team: str) -> str | None:
-            bot = await store.async_find_bot(enterprise_id=None, team_id=team)
-            return bot.bot_token if bot is not None else None
-
-        messenger.tokens = bot_token
+        messenger.tokens = token_lookup(installation_store(slack.client_id, core.db.engine))
     app = build_app(core, slack, client)
-    cleanups: list[Callable[[], Awaitable[None]]] = []
+    cleanups: list[Stop] = []
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -150,12 +143,7 @@ async def _start_slack(
         cleanups.append(handler.close_async)
         log.info("slack: socket mode connected")
     else:
-        web_app = app.web_app(path="/slack/events")
-        web_app.router.add_get("/healthz", _ok)
-        runner = web.AppRunner(web_app)
-        await runner.setup()
-        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-        cleanups.append(runner.cleanup)
+        cleanups.append(await _serve(app.web_app(path="/slack/events"), settings.port))
         log.info("slack: listening on port %d at /slack/events", settings.port)
     return cleanups
 

@@ -447,13 +447,10 @@ async def test_the_oauth_install_flow_serves_many_workspaces(
         assert bot is not None and bot.bot_token == "xoxb-team-T9"
         assert await store.async_find_bot(enterprise_id=None, team_id="T8") is None
 
-        async def token_of(team: str) -> str | None:
-            found = await store.async_find_bot(enterprise_id=None, team_id=team)
-            return found.bot_token if found else None
-
+        from adapters.slack.oauth import token_lookup
         from bot.storage.refs import ChannelRef
 
-        messenger = SlackMessenger(client, tokens=token_of)
+        messenger = SlackMessenger(client, tokens=token_lookup(store))
         await messenger.post(ChannelRef("slack", "T9", "C9"), Reply(body="hi"))
         assert fake.named("chat.postMessage")[-1].token == "xoxb-team-T9"
     finally:

@@ -9,6 +9,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.slack.messenger import TokenLookup
+
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "files:write", "users:read")
 STATE_SECONDS = 600
 
@@ -24,6 +26,16 @@ def oauth_metadata() -> MetaData:
 
 def installation_store(client_id: str, engine: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
     return AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)
+
+
+def token_lookup(store: AsyncSQLAlchemyInstallationStore) -> TokenLookup:
+    """Each workspace's bot token, from the installations (what SlackMessenger posts with)."""
+
+    async def bot_token(team: str) -> str | None:
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team)
+        return bot.bot_token if bot is not None else None
+
+    return bot_token
 
 
 def oauth_settings(client_id: str, client_secret: str, engine: AsyncEngine) -> AsyncOAuthSettings:
