@@ -102,6 +102,11 @@ class Deck:
         """Texts from the category down to the node's parent (the deck itself left out)."""
         return [n.text for n in self.ancestors(node_id) if n.kind is not NodeKind.DECK]
 
+    def fact_children(self, node_id: str) -> list[Node]:
+        """The node's children that carry study content (fact bullets), in order."""
+        children = (self.nodes[child_id] for child_id in self.nodes[node_id].children)
+        return [child for child in children if child.is_fact]
+
     def descendants(self, node_id: str) -> Iterator[Node]:
         """The node's subtree below it, in document order."""
         for child_id in self.nodes[node_id].children:

@@ -158,7 +158,7 @@ class _Parser:
         target = self.last
         target.extra.append(text)
         where = f"line {target.line}" if target.line else "the deck"
-        self.warn(line, f"{what} attached to '{_short(target.text)}' ({where})")
+        self.warn(line, f"{what} attached to '{clip(target.text, 30)}' ({where})")
 
 
 def _classify(raw: str, parent: _Draft) -> NodeKind:
@@ -171,10 +171,6 @@ def _classify(raw: str, parent: _Draft) -> NodeKind:
     if _REFERENCE_LABEL.match(label) or (has_link and not re.search(r"\w", label)):
         return NodeKind.REFERENCE
     return NodeKind.FACT
-
-
-def _short(text: str, limit: int = 30) -> str:
-    return clip(text, limit)
 
 
 def _assign_ids(draft: _Draft, trail: tuple[str, ...]) -> None:

@@ -14,10 +14,7 @@ def passage_lines(deck: Deck, node: Node) -> list[str]:
     lines = [node.text, *(f"  {extra}" for extra in node.extra)]
 
     def add_children(parent: Node, level: int) -> None:
-        for child_id in parent.children:
-            child = deck[child_id]
-            if child.kind is not NodeKind.FACT:
-                continue
+        for child in deck.fact_children(parent.id):
             indent = "  " * level
             lines.append(f"{indent}- {child.text}")
             lines.extend(f"{indent}  {extra}" for extra in child.extra)
