@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.notes.model import Deck, NodeKind
+from bot.notes.model import Deck
 from bot.search.glossary import Glossary
 from bot.search.index import FloatArray, IntArray, SearchIndex, build_index
 from bot.search.passage import passage_refs, render_passage
@@ -44,6 +44,7 @@ class SearchEngine:
     glossary: Glossary
     reader: QueryReader = field(init=False)
     _service_names: dict[str, str] = field(init=False)
+    _heading_of_alias: dict[str, str] = field(init=False)  # alias → the first heading it names
     _topic_labels: list[str] = field(init=False)
     _position: dict[str, int] = field(init=False)
 
@@ -53,13 +54,11 @@ class SearchEngine:
         self._service_names = {
             heading: self.index.node(ids[0]).text for heading, ids in self.index.service_index.items()
         }
-        self._topic_labels = sorted(
-            {
-                self.index.node(i).text
-                for i in range(self.index.size)
-                if self.index.is_candidate[i] and self.index.node(i).depth == 3
-            }
-        )
+        self._heading_of_alias = {
+            alias: sorted(headings)[0] for alias, headings in self.glossary.service_aliases.items()
+        }
+        topics = np.flatnonzero(self.index.is_candidate & (self.index.depth == 3))
+        self._topic_labels = sorted({self.index.node(int(i)).text for i in topics})
 
     @classmethod
     def build(cls, decks: list[Deck], glossary: Glossary) -> SearchEngine:
@@ -254,9 +253,10 @@ class SearchEngine:
             if corrected and corrected not in suggestions:
                 suggestions.append(corrected)
         text = normalize(query)
-        by_alias = {alias: sorted(headings)[0] for alias, headings in self.glossary.service_aliases.items()}
-        for alias, score, _ in process.extract(text, list(by_alias), scorer=fuzz.WRatio, limit=5):
-            heading = self._service_names.get(by_alias[alias], by_alias[alias])
+        aliases = list(self._heading_of_alias)
+        for alias, score, _ in process.extract(text, aliases, scorer=fuzz.WRatio, limit=5):
+            named = self._heading_of_alias[alias]
+            heading = self._service_names.get(named, named)
             if score >= _SUGGEST_SCORE and heading not in suggestions:
                 suggestions.append(heading)
         for topic, score, _ in process.extract(text, self._topic_labels, scorer=fuzz.WRatio, limit=3):
@@ -275,7 +275,6 @@ class SearchEngine:
                 continue
             for s in ids:
                 node = self.index.node(s)
-                deck = self.index.deck_of(s)
-                labels = [deck[c].text for c in node.children if deck[c].kind is NodeKind.FACT]
+                labels = [child.text for child in self.index.deck_of(s).fact_children(node.id)]
                 listing.append((node.text, labels))
         return listing

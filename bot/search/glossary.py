@@ -30,6 +30,14 @@ class Glossary:
     stopwords_en: frozenset[str] = frozenset()
     stopwords_ja: tuple[str, ...] = ()
 
+    def aliases_by_heading(self) -> dict[str, frozenset[str]]:
+        """Each normalised heading → every alias that names it."""
+        found: dict[str, set[str]] = {}
+        for alias, headings in self.service_aliases.items():
+            for heading in headings:
+                found.setdefault(heading, set()).add(alias)
+        return {heading: frozenset(aliases) for heading, aliases in found.items()}
+
     def with_headings(self, headings: list[str]) -> Glossary:
         """Add the aliases every heading implies: its full name, without vendor prefix, its (ABBR)."""
         aliases = {k: set(v) for k, v in self.service_aliases.items()}

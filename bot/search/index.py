@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.notes.model import Deck, Node, NodeKind
-from bot.search.text import index_tokens, latin_words, normalize
+from bot.search.text import index_tokens, normalize
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -37,11 +37,10 @@ class SearchIndex:
     is_candidate: npt.NDArray[np.bool_]  # fact bullets: what a hit can be
     is_label: npt.NDArray[np.bool_]
     subtree_size: FloatArray
-    service_of: IntArray  # index of the enclosing service node
     service_index: dict[str, list[int]]  # normalised heading → its service nodes
     postings: dict[str, IntArray]
     idf: dict[str, float]
-    latin_vocabulary: frozenset[str]
+    latin_vocabulary: frozenset[str]  # the ASCII tokens: every Latin word and part the notes use
 
     @property
     def size(self) -> int:
@@ -70,13 +69,11 @@ def build_index(decks: list[Deck]) -> SearchIndex:
     depths: list[int] = []
     candidate: list[bool] = []
     label: list[bool] = []
-    service_of: list[int] = []
     service_index: dict[str, list[int]] = {}
     token_nodes: dict[str, list[int]] = {}
-    latin: set[str] = set()
     ends: list[int] = []
 
-    def visit(deck: Deck, node: Node, parent: int, service: int) -> None:
+    def visit(deck: Deck, node: Node, parent: int) -> None:
         i = len(node_ids)
         node_ids.append(node.id)
         node_deck.append(deck.source)
@@ -85,24 +82,20 @@ def build_index(decks: list[Deck]) -> SearchIndex:
         ends.append(0)
         is_fact = node.kind is NodeKind.FACT
         candidate.append(is_fact)
-        fact_children = [c for c in node.children if deck[c].kind is NodeKind.FACT]
+        fact_children = deck.fact_children(node.id)
         label.append(is_fact and bool(fact_children) and len(node.text) <= _LABEL_MAX_CHARS)
         if node.kind is NodeKind.SERVICE:
-            service = i
             service_index.setdefault(normalize(node.text), []).append(i)
-        service_of.append(service)
-        text = _searchable_text(node)
-        for token in index_tokens(text):
+        for token in index_tokens(_searchable_text(node)):
             token_nodes.setdefault(token, []).append(i)
-        latin.update(latin_words(text))
-        for child_id in fact_children:
-            visit(deck, deck[child_id], i, service)
+        for child in fact_children:
+            visit(deck, child, i)
         ends[i] = len(node_ids)
 
     for deck in decks:
         for node in deck.walk():
             if node.kind is NodeKind.SERVICE:
-                visit(deck, node, -1, -1)
+                visit(deck, node, -1)
 
     n = len(node_ids)
     end = np.asarray(ends, dtype=np.int32)
@@ -119,9 +112,9 @@ def build_index(decks: list[Deck]) -> SearchIndex:
         is_candidate=np.asarray(candidate, dtype=bool),
         is_label=np.asarray(label, dtype=bool),
         subtree_size=(end - starts).astype(np.float32),
-        service_of=np.asarray(service_of, dtype=np.int32),
         service_index=service_index,
         postings=postings,
         idf=idf,
-        latin_vocabulary=frozenset(latin | {t for t in token_nodes if t.isascii()}),
+        # index_tokens keeps each whole Latin compound (lower-cased), so these hold every Latin word.
+        latin_vocabulary=frozenset(t for t in token_nodes if t.isascii()),
     )

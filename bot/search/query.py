@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.glossary import Glossary
 from bot.search.index import SearchIndex
-from bot.search.text import japanese_segments, latin_tokens, normalize, segment_tokens
+from bot.search.text import japanese_segments, normalize, segment_tokens
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[._\-/:'+][a-z0-9]+)*")
 _SUFFIXES = ("'s", "ies", "es", "s", "ing", "ed", "ly")
@@ -81,6 +81,7 @@ class QueryReader:
     _known: frozenset[str] = field(init=False)
     _max_phrase: int = field(init=False)
     _service_forms: dict[str, tuple[Form, ...]] = field(init=False)
+    _term_forms: dict[int, tuple[Form, ...]] = field(init=False, default_factory=dict)  # filled on use
 
     def __post_init__(self) -> None:
         names = set(self.glossary.terms) | set(self.glossary.service_aliases)
@@ -90,15 +91,11 @@ class QueryReader:
         parts = {p for n in names if n.isascii() for p in n.split()}
         self._known = frozenset(self.index.latin_vocabulary | single | parts)
         self._fuzzy_words = sorted(w for w in self._known if len(w) >= _MIN_FUZZY_LENGTH and w.isalpha())
-        names_of: dict[str, set[str]] = {}
-        for alias, headings in self.glossary.service_aliases.items():
-            for heading in headings:
-                names_of.setdefault(heading, set()).add(alias)
         # Passages name a service in passing by a short name ('ELB', 'Amazon EC2'), never by
         # its whole heading; long names would only cost time on decks with many services.
         self._service_forms = {
             heading: tuple(f for f in map(make_form, sorted(names)) if f is not None and len(f.tokens) <= 2)
-            for heading, names in names_of.items()
+            for heading, names in self.glossary.aliases_by_heading().items()
         }
 
     def read(self, query: str) -> QueryPlan:
@@ -116,9 +113,7 @@ class QueryReader:
                     services[headings] = ServiceUnit(typed, headings, forms)
                 return True
             if name in self.glossary.terms:
-                group = self.glossary.groups[self.glossary.terms[name]]
-                forms = tuple(f for f in map(make_form, group) if f is not None)
-                units.append(Unit(label=typed, forms=forms))
+                units.append(Unit(label=typed, forms=self._group_forms(self.glossary.terms[name])))
                 # 'dynamodb stream' is a term, and it also names the service it belongs to.
                 for word in name.split()[:-1]:
                     if word in self.glossary.service_aliases:
@@ -162,6 +157,14 @@ class QueryReader:
             unknown=tuple(unknown),
         )
 
+    def _group_forms(self, group: int) -> tuple[Form, ...]:
+        """The forms of a glossary synonym group, made the first time a query names it."""
+        forms = self._term_forms.get(group)
+        if forms is None:
+            forms = tuple(f for f in map(make_form, self.glossary.groups[group]) if f is not None)
+            self._term_forms[group] = forms
+        return forms
+
     def _mend(self, word: str, corrections: list[tuple[str, str]]) -> list[str]:
         """A word as the notes or glossary know it: plural and tense stripped, typos fixed,
         an unknown compound ('swap-environment-cnames', '24h') split into known parts."""
@@ -197,7 +200,9 @@ class QueryReader:
             return
         if word not in self._known:
             unknown.append(word)
-        units.append(Unit(label=word, forms=(Form(tuple(latin_tokens(word))[:1], strict=True),)))
+        # Mended words are lower-case Latin (the query is normalised, the known words are index
+        # tokens and glossary names), so the word is its own whole-word token.
+        units.append(Unit(label=word, forms=(Form((word,), strict=True),)))
 
     def correct(self, word: str, lenient: bool = False) -> str | None:
         """The known word closest to a typo (transpositions count as one edit), if close enough."""

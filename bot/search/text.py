@@ -15,7 +15,8 @@ _LONG_VOWEL_AT_END = re.compile(r"(?<=[ァ-ヺ])ー+(?![ァ-ヺー])")
 _LATIN_COMPOUND = re.compile(r"[A-Za-z0-9]+(?:[._\-/:'+][A-Za-z0-9]+)*")
 _COMPOUND_SEPARATORS = re.compile(r"[._\-/:'+]")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+[0-9]*|[0-9]+")
-_MIXED_CASE = re.compile(r"[a-z].*[A-Z]|[A-Z].*[a-z]")
+_LOWER = re.compile(r"[a-z]")
+_UPPER = re.compile(r"[A-Z]")
 # ヵ and ヶ are counters (15ヶ月): they belong with the kanji, not with katakana words.
 _JAPANESE_SEGMENT = re.compile(r"[ァ-ヴヷ-ヺー]+|[一-龥々〆ヵヶ]+|[ぁ-ゖ]+")
 _KANJI = re.compile(r"[一-龥々〆ヵヶ]")
@@ -31,11 +32,6 @@ def is_hiragana(segment: str) -> bool:
     return all("ぁ" <= ch <= "ゖ" for ch in segment)
 
 
-def latin_words(text: str) -> list[str]:
-    """Latin compounds of NFKC text, lower-cased, in order (parts not included)."""
-    return [m.group(0).lower() for m in _LATIN_COMPOUND.finditer(unicodedata.normalize("NFKC", text))]
-
-
 def latin_tokens(compound: str) -> list[str]:
     """A compound and its parts: 'HTTPCode_ELB_5XX' → httpcode_elb_5xx, httpcode, elb, 5xx, http, code."""
     tokens = [compound.lower()]
@@ -43,10 +39,16 @@ def latin_tokens(compound: str) -> list[str]:
         if not part:
             continue
         tokens.append(part.lower())
-        if _MIXED_CASE.search(part):
+        if _mixed_case(part):
             tokens.extend(p.lower() for p in _CAMEL.findall(part))
     seen: set[str] = set()
     return [t for t in tokens if not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
+
+
+def _mixed_case(part: str) -> bool:
+    """An ASCII lower- and upper-case letter on one line, in linear time (a regex such as
+    '[a-z].*[A-Z]' backtracks quadratically over a long word)."""
+    return any(_LOWER.search(line) and _UPPER.search(line) for line in part.split("\n"))
 
 
 def japanese_segments(text: str) -> list[str]:
