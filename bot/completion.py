@@ -4,7 +4,7 @@ an adapter calls these on every keystroke."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
@@ -52,6 +52,12 @@ class TopicCompleter:
     engine: SearchEngine
     names: tuple[str, ...]
     services: tuple[str, ...]
+    _folded_names: tuple[str, ...] = field(init=False)  # normalised once, not on every keystroke
+    _folded_services: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._folded_names = tuple(map(normalize, self.names))
+        self._folded_services = tuple(map(normalize, self.services))
 
     @classmethod
     def of(cls, engine: SearchEngine) -> TopicCompleter:
@@ -65,11 +71,12 @@ class TopicCompleter:
         return [service for service, _ in self.engine.topics(text)] if len(text) <= 200 else []
 
     def complete(self, text: str, limit: int = LIMIT, services_only: bool = False) -> list[Suggestion]:
-        pool = self.services if services_only else self.names
+        pool, folded = (
+            (self.services, self._folded_services) if services_only else (self.names, self._folded_names)
+        )
         typed = normalize(text.strip())
         if not typed:
             return [Suggestion(clip(n, CHOICE_LIMIT), clip(n, CHOICE_LIMIT)) for n in self.services[:limit]]
-        folded = [normalize(n) for n in pool]
         hits = self._named(text)
         hits += [n for n, f in zip(pool, folded, strict=True) if typed in f and n not in hits]
         if len(hits) < limit:

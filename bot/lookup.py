@@ -14,7 +14,7 @@ OTHER_CANDIDATES = 2
 
 def ask_reply(engine: SearchEngine, messages: Messages, query: str) -> Reply:
     """The best passage with its breadcrumb and references, and up to two other candidates."""
-    outcome = engine.search(query)
+    outcome = engine.search(query, limit=1 + OTHER_CANDIDATES)  # only these are shown
     if outcome.problem is not None or not outcome.hits:
         return problem_reply(outcome, messages)
     return answer_reply(outcome, messages)
