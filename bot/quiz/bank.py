@@ -99,8 +99,8 @@ def shuffled(question_id: str, answer: str, distractors: list[str]) -> tuple[tup
 
 
 def _explanation(draft: Draft) -> str:
-    path = [*draft.deck.breadcrumb(draft.explain.id)]
-    return f"{' › '.join(path)}\n{render_passage(draft.deck, draft.explain, EXPLANATION_LIMIT)}"
+    path = [*draft.deck.breadcrumb(draft.source.id)]
+    return f"{' › '.join(path)}\n{render_passage(draft.deck, draft.source, EXPLANATION_LIMIT)}"
 
 
 def _service_of(deck: Deck, node_id: str) -> tuple[str, str]:
@@ -146,7 +146,7 @@ def _from_draft(draft: Draft) -> Question | str:
         service=service,
         category=category,
         choice_type=draft.choice_type,
-        cites=draft.cites or (draft.source.id,),
+        cites=(draft.source.id,),
     )
 
 

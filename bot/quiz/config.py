@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -15,7 +15,11 @@ class QuizConfig:
     confusable: tuple[tuple[str, ...], ...] = ()
     generic_labels: frozenset[str] = frozenset()
     not_features: frozenset[str] = frozenset()
-    headings_seen: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def headings_seen(self) -> frozenset[str]:
+        """Every heading the file names (content checks warn about those that are not headings)."""
+        return frozenset(h for group in self.confusable for h in group)
 
     def confusable_with(self, heading: str) -> list[str]:
         """Services mixed up with `heading`, in file order, without repeats."""
@@ -56,6 +60,5 @@ def load_quiz_config(path: Path, source: str | None = None) -> tuple[QuizConfig,
         confusable=tuple(groups),
         generic_labels=frozenset(strings("generic_labels")),
         not_features=frozenset(strings("not_features")),
-        headings_seen=frozenset(h for g in groups for h in g),
     )
     return config, problems

@@ -25,7 +25,6 @@ class CuratedQuestion:
     explanation: str
     notes: tuple[Node, ...]
     deck: Deck
-    source_file: str
 
 
 def question_files(content_dir: Path) -> list[Path]:
@@ -44,9 +43,7 @@ def load_curated(
         source = (display or {}).get(path, str(path))
         try:
             text = path.read_text(encoding="utf-8")
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it
-            data = yaml.compose(text, Loader=loader)  # nodes carry line numbers
-            items = yaml.load(text, Loader=loader)
+            data, items = _parse(text)
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Diagnostic(source, 0, "error", f"cannot read: {exc}"))
             continue
@@ -63,6 +60,16 @@ def load_curated(
             if question is not None:
                 loaded.append(question)
     return loaded, problems
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (nodes carry line numbers) and the data built from it, parsed once."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C loader when PyYAML has it
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
 
 
 def _check(
@@ -133,5 +140,4 @@ def _check(
         explanation=item["explanation"].strip(),
         notes=cited_nodes,
         deck=nodes[str(cited[0])][0],
-        source_file=source,
     )

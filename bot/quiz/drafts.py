@@ -17,6 +17,7 @@ class Draft:
 
     `distractors` are candidates in order of preference; the bank takes the first ones that pass
     the rules. `also_right` holds choices that would be right too and so may never be offered.
+    The explanation quotes the source's passage, and the question cites the source alone.
     """
 
     kind: QuestionKind
@@ -27,9 +28,7 @@ class Draft:
     answer: str
     distractors: tuple[str, ...]
     choice_type: str
-    explain: Node  # the passage the explanation quotes
     also_right: frozenset[str] = frozenset()
-    cites: tuple[str, ...] = ()
 
 
 @dataclass
@@ -42,6 +41,7 @@ class NotesView:
     services: list[tuple[Deck, Node]] = field(init=False)
     category_of: dict[str, str] = field(init=False)
     names_of: dict[str, set[str]] = field(init=False)
+    _folded_names: dict[str, tuple[str, ...]] = field(init=False)  # names_of, normalised once
 
     def __post_init__(self) -> None:
         self.services = [(deck, s) for deck in self.decks for s in deck.services()]
@@ -51,25 +51,18 @@ class NotesView:
             self.category_of[service.text] = (
                 parent.text if parent and parent.kind is NodeKind.CATEGORY else ""
             )
-        by_heading: dict[str, set[str]] = {}
-        for alias, headings in self.glossary.with_headings(
-            [s.text for _, s in self.services]
-        ).service_aliases.items():
-            for heading in headings:
-                by_heading.setdefault(heading, set()).add(alias)
-        self.names_of = {
-            s.text: by_heading.get(normalize(s.text), set()) | {s.text} for _, s in self.services
+        by_heading = self.glossary.with_headings(self.headings()).aliases_by_heading()
+        self.names_of = {s.text: {*by_heading.get(normalize(s.text), ()), s.text} for _, s in self.services}
+        self._folded_names = {
+            heading: tuple(dict.fromkeys(map(normalize, names))) for heading, names in self.names_of.items()
         }
 
     def headings(self) -> list[str]:
         return [s.text for _, s in self.services]
 
-    def all_service_names(self) -> set[str]:
-        return {name for names in self.names_of.values() for name in names}
-
     def facts(self, deck: Deck, node: Node) -> list[Node]:
         """The node's children that carry study content."""
-        return [deck[c] for c in node.children if deck[c].kind is NodeKind.FACT]
+        return deck.fact_children(node.id)
 
     def distractor_services(self, heading: str) -> list[str]:
         """Same category first, then services people confuse with it, then the rest in deck order."""
@@ -83,13 +76,9 @@ class NotesView:
         """Services (other than `heading`) that a text names."""
         folded = normalize(text)
         found: set[str] = set()
-        for other, names in self.names_of.items():
-            if other == heading:
-                continue
-            for name in names:
-                if _names(folded, normalize(name)):
-                    found.add(other)
-                    break
+        for other, names in self._folded_names.items():
+            if other != heading and any(_names(folded, name) for name in names):
+                found.add(other)
         return found
 
 

@@ -74,7 +74,6 @@ class Quantity:
     start: int
     end: int
     low: float | None = None  # for ranges
-    low_unit: str = ""
 
     @property
     def is_range(self) -> bool:
@@ -102,7 +101,6 @@ def find_quantities(text: str) -> list[Quantity]:
                     m.start(),
                     m.end(),
                     low=number(m["low"]),
-                    low_unit=unit_of(m["low_unit"] or m["high_unit"]),
                 )
             )
         elif m["value"] is not None:

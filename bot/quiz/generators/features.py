@@ -41,6 +41,4 @@ def feature_drafts(view: NotesView) -> Iterator[Draft]:
                 answer=service.text,
                 distractors=tuple(view.distractor_services(service.text)),
                 choice_type="service",
-                explain=topic,
-                cites=(topic.id,),
             )

@@ -21,16 +21,24 @@ _RANGE_HEAD = re.compile(r"^.*?[~～〜\-]\s*")
 
 
 def number_drafts(view: NotesView) -> Iterator[Draft]:
-    seen_values = _values_in_notes(view)
+    facts = _facts_with_quantities(view)
+    seen_values = _values_in_notes(facts)
+    for deck, node, text, quantities in facts:
+        for i, quantity in enumerate(quantities):
+            draft = _draft(view, deck, node, text, quantity, i, seen_values)
+            if draft is not None:
+                yield draft
+
+
+def _facts_with_quantities(view: NotesView) -> list[tuple[Deck, Node, str, list[Quantity]]]:
+    """Every fact of the notes with its NFKC text and the quantities in it, read once."""
+    found: list[tuple[Deck, Node, str, list[Quantity]]] = []
     for deck in view.decks:
         for node in deck.walk():
-            if not node.is_fact:
-                continue
-            text = unicodedata.normalize("NFKC", node.text)
-            for i, quantity in enumerate(find_quantities(text)):
-                draft = _draft(view, deck, node, text, quantity, i, seen_values)
-                if draft is not None:
-                    yield draft
+            if node.is_fact:
+                text = unicodedata.normalize("NFKC", node.text)
+                found.append((deck, node, text, find_quantities(text)))
+    return found
 
 
 def _draft(
@@ -52,8 +60,6 @@ def _draft(
         answer=q.text if q.is_range else format_value(q.value, q.unit, q.text),
         distractors=tuple(distractors),
         choice_type=f"quantity:{q.unit}",
-        explain=node,
-        cites=(node.id,),
     )
 
 
@@ -82,12 +88,10 @@ def _range_distractors(q: Quantity) -> list[str]:
     return [f"{head.group(0)}{format_value(v, q.unit, q.text)}" for v in ladder]
 
 
-def _values_in_notes(view: NotesView) -> dict[str, set[float]]:
+def _values_in_notes(facts: list[tuple[Deck, Node, str, list[Quantity]]]) -> dict[str, set[float]]:
     found: dict[str, set[float]] = {}
-    for deck in view.decks:
-        for node in deck.walk():
-            if node.is_fact:
-                for q in find_quantities(unicodedata.normalize("NFKC", node.text)):
-                    if not q.is_range:
-                        found.setdefault(q.unit, set()).add(q.value)
+    for *_, quantities in facts:
+        for q in quantities:
+            if not q.is_range:
+                found.setdefault(q.unit, set()).add(q.value)
     return found

@@ -50,9 +50,7 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
                 answer=service.text,
                 distractors=tuple(view.distractor_services(service.text)),
                 choice_type="service",
-                explain=fact,
                 also_right=frozenset(similar),
-                cites=(fact.id,),
             )
 
 

@@ -114,9 +114,7 @@ def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) 
                 answer=pair.term,
                 distractors=tuple(p.term for p in others),
                 choice_type=f"term:{group_type}",
-                explain=pair.node,
                 also_right=frozenset(same_definition),
-                cites=(pair.node.id,),
             )
         if not readable(definition, pair.definition):
             continue
@@ -130,7 +128,5 @@ def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) 
             answer=masked[id(pair)],
             distractors=tuple(choices),
             choice_type=f"definition:{group_type}",
-            explain=pair.node,
             also_right=frozenset(masked[id(p)] for p in others if p.term in same_definition),
-            cites=(pair.node.id,),
         )
