@@ -1,16 +1,21 @@
 """A local stand-in for Slack's Web API and response_url endpoint: records every call, answers like
-Slack does, and can be told to rate-limit a method (429 with Retry-After)."""
+Slack does, and can be told to rate-limit a method (429 with Retry-After). `signed_headers` signs a
+request to the app the way Slack does."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import socket
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def free_port() -> int:
@@ -18,6 +23,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def signed_headers(
+    secret: str, body: str, timestamp: int | None = None, content_type: str = FORM
+) -> dict[str, str]:
+    """The headers Slack sends with a request to the app: signed with `secret` at `timestamp` (now)."""
+    stamp = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    assert signature is not None  # None only without a timestamp or a body
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature, "Content-Type": content_type}
 
 
 @dataclass

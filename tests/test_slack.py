@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 from aiohttp import web
-from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.blocks import escape, render
@@ -26,11 +25,28 @@ from bot.config import Settings
 from bot.replies import Choice, Reply
 from bot.storage.models import Answer
 from tests.conftest import FakeClock
-from tests.fake_slack import FakeSlack, free_port
-from tests.processes import spawn_cli
+from tests.fake_slack import FORM, FakeSlack, free_port, signed_headers
+from tests.processes import cli_env, spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-signing-secret"
+
+
+def command_body(fake: FakeSlack, text: str, user: str = "U1", **extra: Any) -> str:
+    """The form Slack posts for `/dop TEXT`, answering to a response_url on the stand-in."""
+    fields = {
+        "token": "x",
+        "team_id": "T1",
+        "channel_id": "C1",
+        "user_id": user,
+        "user_name": f"name-{user}",
+        "command": "/dop",
+        "text": text,
+        "response_url": f"{fake.base}/response/{len(fake.calls)}",
+        "trigger_id": "1.2.3",
+        **extra,
+    }
+    return urlencode(fields)
 
 
 @dataclass
@@ -46,16 +62,10 @@ class SlackRig:
         *,
         timestamp: int | None = None,
         secret: str = SECRET,
-        content_type: str = "application/x-www-form-urlencoded",
+        content_type: str = FORM,
         retry: int | None = None,
     ) -> int:
-        stamp = str(timestamp if timestamp is not None else int(time.time()))
-        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
-        headers = {
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature,
-            "Content-Type": content_type,
-        }
+        headers = signed_headers(secret, body, timestamp, content_type)
         if retry is not None:
             headers["X-Slack-Retry-Num"] = str(retry)
             headers["X-Slack-Retry-Reason"] = "http_timeout"
@@ -63,19 +73,7 @@ class SlackRig:
             return response.status
 
     async def command(self, text: str, user: str = "U1", **extra: Any) -> int:
-        fields = {
-            "token": "x",
-            "team_id": "T1",
-            "channel_id": "C1",
-            "user_id": user,
-            "user_name": f"name-{user}",
-            "command": "/dop",
-            "text": text,
-            "response_url": f"{self.fake.base}/response/{len(self.fake.calls)}",
-            "trigger_id": "1.2.3",
-            **extra,
-        }
-        return await self.post(urlencode(fields))
+        return await self.post(command_body(self.fake, text, user, **extra))
 
     async def click(self, value: str, user: str, action_ts: str, retry: int | None = None) -> int:
         payload = {
@@ -231,29 +229,27 @@ def test_blocks_escape_and_never_ping() -> None:
 
 
 async def test_dop_bot_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path: Path) -> None:
-    import os
     import signal
 
     fake = await FakeSlack().start()
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-secret-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"{fake.base}/api/",
-        "PORT": str(port),
-        "DOP_DATA_DIR": str(tmp_path),
-        "DOP_LOG_LEVEL": "INFO",
-    }
-    env.pop("DATABASE_URL", None)
+    env = cli_env(
+        SLACK_BOT_TOKEN="xoxb-secret-token",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=f"{fake.base}/api/",
+        PORT=str(port),
+        DOP_DATA_DIR=str(tmp_path),
+        DOP_LOG_LEVEL="INFO",
+    )
     process = await spawn_cli("run", env=env)
     try:
         url = f"http://127.0.0.1:{port}/slack/events"
+        body = command_body(fake, "ask drift")
         async with aiohttp.ClientSession() as session:
-            rig = SlackRig(fake, None, url, session)  # type: ignore[arg-type]
             for _ in range(200):
                 try:
-                    status = await rig.command("ask drift")
+                    async with session.post(url, data=body, headers=signed_headers(SECRET, body)) as response:
+                        status = response.status
                     break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
