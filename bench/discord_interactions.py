@@ -32,23 +32,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-from adapters.discord.app import build_client  # noqa: E402
-from adapters.discord.config import DiscordConfig  # noqa: E402
 from adapters.discord.messenger import DiscordMessenger  # noqa: E402
 from adapters.run import RoutingMessenger  # noqa: E402
 from bot.bootstrap import start_core  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tests.conftest import FakeClock  # noqa: E402
+from tests.discord_client import start_client, stop_client  # noqa: E402
 from tests.fake_discord import (  # noqa: E402
-    MEMBER_PERMISSIONS,
+    CALLBACK_ROUTE,
+    MANAGER_PERMISSIONS,
     FakeDiscord,
     command_payload,
     component_payload,
     pointed_at,
 )
 
-CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
-MANAGE = str(int(MEMBER_PERMISSIONS) | (1 << 4))
 QUERIES = [
     "elb 503",
     "cfn drift",
@@ -73,7 +71,7 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 
 
 async def _answered(fake: FakeDiscord, payloads: list[dict[str, Any]]) -> list[float]:
-    """Dispatch all payloads at once; seconds from dispatch to each callback."""
+    """Dispatch all payloads at once; seconds from the first dispatch to each callback."""
     tokens = {p["token"] for p in payloads}
     started = time.monotonic()
     for payload in payloads:
@@ -84,7 +82,7 @@ async def _answered(fake: FakeDiscord, payloads: list[dict[str, Any]]) -> list[f
     while time.monotonic() < deadline:
         # Only the calls that arrived since the last look: this loop shares the event loop it measures.
         for call in fake.calls[seen:]:
-            if call.route == CALLBACK and call.path.split("/")[3] in tokens:
+            if call.route == CALLBACK_ROUTE and call.path.split("/")[3] in tokens:
                 done.append(call.at - started)
         seen = len(fake.calls)
         if len(done) >= len(tokens):
@@ -94,9 +92,12 @@ async def _answered(fake: FakeDiscord, payloads: list[dict[str, Any]]) -> list[f
 
 
 async def _one_by_one(fake: FakeDiscord, payloads: list[dict[str, Any]]) -> list[float]:
+    """Each payload once the previous one is answered; seconds from its dispatch to its callback."""
     latencies: list[float] = []
     for payload in payloads:
-        latencies.extend(await _answered(fake, [payload]))
+        started = time.monotonic()
+        callback = await fake.interact(payload, timeout=30)
+        latencies.append(callback.at - started)
     return latencies
 
 
@@ -148,19 +149,16 @@ async def ours(fake: FakeDiscord, database: str, asks: int, clicks: int) -> dict
     routing = RoutingMessenger()
     clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))
     core = await start_core(Settings(database_url=database), clock, routing)
-    config = DiscordConfig(token="bench", api_url=fake.api, gateway_url=fake.gateway_url)
-    client = build_client(core, config, guild_ready_timeout=0.05)
+    client, task = await start_client(core, fake, "bench")
     routing.by_platform["discord"] = DiscordMessenger(client)
-    task = asyncio.create_task(client.start("bench"))
-    await asyncio.wait_for(client.wait_until_ready(), 10)
     try:
         await asyncio.to_thread(core.bank.ensure)
         ask = await _one_by_one(fake, [_ask(QUERIES[i % len(QUERIES)]) for i in range(asks)])
 
         subscribe = command_payload(
-            "dop", [{"type": 1, "name": "subscribe", "options": []}], permissions=MANAGE
+            "dop", [{"type": 1, "name": "subscribe", "options": []}], permissions=MANAGER_PERMISSIONS
         )
-        await _answered(fake, [subscribe])
+        await fake.interact(subscribe)
         clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
         assert core.runner is not None
         await core.runner.sync()
@@ -181,7 +179,7 @@ async def ours(fake: FakeDiscord, database: str, asks: int, clicks: int) -> dict
         post_id = int(custom_ids[0].split(":")[3])
         results = await core.ledger.results(post_id)
         assert results is not None
-        deferred = sum(1 for c in fake.calls if c.route == CALLBACK and c.json_body.get("type") == 5)
+        deferred = sum(1 for c in fake.calls if c.route == CALLBACK_ROUTE and c.json_body.get("type") == 5)
         return {
             "ask": _quantiles(ask),
             "burst": {
@@ -194,8 +192,7 @@ async def ours(fake: FakeDiscord, database: str, asks: int, clicks: int) -> dict
             },
         }
     finally:
-        await client.close()
-        await task
+        await stop_client(client, task)
         await core.close()
 
 

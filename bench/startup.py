@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import statistics
 import sys
@@ -22,14 +21,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_discord import FakeDiscord, command_payload  # noqa: E402
-from tests.fake_slack import FakeSlack, free_port  # noqa: E402
-from tests.processes import spawn_cli  # noqa: E402
+from tests.fake_slack import FakeSlack, free_port, signed_headers  # noqa: E402
+from tests.processes import cli_env, spawn_cli  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -41,17 +39,13 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
-
-
 async def _discord_ready(discord: FakeDiscord, started: float) -> float | None:
     """Once the bot has identified, send `/dop help` over the gateway until it is answered."""
     while time.perf_counter() - started < 30:
         if discord.identifies and discord.open_connections:
-            payload = command_payload("dop", [{"type": 1, "name": "help", "options": []}])
-            await discord.dispatch("INTERACTION_CREATE", payload)
-            token = payload["token"]
-            await discord.wait_for(lambda c, t=token: c.route == CALLBACK and t in c.path, timeout=10)
+            await discord.interact(
+                command_payload("dop", [{"type": 1, "name": "help", "options": []}]), timeout=10
+            )
             return time.perf_counter() - started
         await asyncio.sleep(0.01)
     return None
@@ -59,11 +53,7 @@ async def _discord_ready(discord: FakeDiscord, started: float) -> float | None:
 
 async def once(fake: FakeSlack, discord: FakeDiscord, folder: str, platforms: str) -> tuple[float, float]:
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
-        "PORT": str(port),
-        "DOP_DATA_DIR": folder,
-    }
+    env = cli_env(PORT=str(port), DOP_DATA_DIR=folder)
     if platforms in ("both", "slack"):
         env.update(
             SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=f"{fake.base}/api/"
@@ -72,7 +62,6 @@ async def once(fake: FakeSlack, discord: FakeDiscord, folder: str, platforms: st
         env.update(
             DISCORD_TOKEN="bench", DISCORD_API_URL=discord.api, DISCORD_GATEWAY_URL=discord.gateway_url
         )
-    env.pop("DATABASE_URL", None)
     discord.calls.clear()
     started = time.perf_counter()
     process = await spawn_cli("run", env=env, quiet=True)
@@ -92,15 +81,9 @@ async def once(fake: FakeSlack, discord: FakeDiscord, folder: str, platforms: st
     ready = None if platforms != "discord" else 0.0
     async with aiohttp.ClientSession() as session:
         while ready is None and time.perf_counter() - started < 30:
-            stamp = str(int(time.time()))
-            headers = {
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body),
-                "Content-Type": "application/x-www-form-urlencoded",
-            }
             try:
                 async with session.post(
-                    f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+                    f"http://127.0.0.1:{port}/slack/events", data=body, headers=signed_headers(SECRET, body)
                 ) as r:
                     if r.status == 200:
                         ready = time.perf_counter() - started

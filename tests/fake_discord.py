@@ -3,7 +3,8 @@
 `FakeDiscord` serves both on 127.0.0.1: REST under /api/v10 (every request recorded as a `Call`,
 configurable 429s and error answers) and the gateway websocket at /gateway (HELLO, IDENTIFY → READY
 and GUILD_CREATE, heartbeats, RESUME, zlib-stream transport compression). `pointed_at(fake)` aims
-discord.py at it; the module-level builders make raw INTERACTION_CREATE payloads to `dispatch`.
+discord.py at it; the module-level builders make raw INTERACTION_CREATE payloads to `dispatch`
+(or to `interact`, which also waits for the interaction's callback).
 
 Route templates (for `limited`, `errors`, `Call.route`) are discord.py's own `Route.key` strings,
 e.g. "POST /channels/{channel_id}/messages", so they can be copied from discord/http.py.
@@ -39,8 +40,11 @@ BOT_NAME = "dop-bot"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 # What a plain member may do in a text channel: view, send, embed, attach, history, use commands.
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31))
+MANAGER_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | (1 << 4))  # a member who may Manage Channels
 ADMIN_PERMISSIONS = str((1 << 41) - 1)  # every permission bit in use, administrator included
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message_content
+
+CALLBACK_ROUTE = "POST /interactions/{webhook_id}/{webhook_token}/callback"  # answering an interaction
 
 # Gateway opcodes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_PRESENCE, OP_RESUME, OP_RECONNECT = 0, 1, 2, 3, 6, 7
@@ -346,15 +350,15 @@ class FakeDiscord:
             ("/oauth2/applications/@me", {"GET": self._get_application}),
             ("/gateway", {"GET": self._get_gateway}),
             ("/gateway/bot", {"GET": self._get_gateway_bot}),
-            ("/interactions/{webhook_id}/{webhook_token}/callback", {"POST": self._interaction_callback}),
+            (CALLBACK_ROUTE.removeprefix("POST "), {"POST": self._interaction_callback}),
             (hook, {"POST": self._execute_webhook}),
             (
                 hook + "/messages/@original",
-                {"GET": self._get_original, "PATCH": self._edit_original, "DELETE": self._delete_original},
+                {"GET": self._get_message, "PATCH": self._edit_message, "DELETE": self._delete_message},
             ),
             (
                 hook + "/messages/{message_id}",
-                {"GET": self._get_message, "PATCH": self._edit_message, "DELETE": self._delete_followup},
+                {"GET": self._get_message, "PATCH": self._edit_message, "DELETE": self._delete_message},
             ),
             ("/channels/{channel_id}", {"GET": self._get_channel}),
             ("/channels/{channel_id}/messages", {"POST": self._create_message}),
@@ -527,29 +531,18 @@ class FakeDiscord:
     ) -> dict[str, Any]:
         """A stored message object echoing what the client sent (content, embeds, components, files)."""
         body = body or {}
-        message_id = snowflake()
-        message: dict[str, Any] = {
-            "id": str(message_id),
-            "channel_id": str(channel_id),
-            "type": msg_type,
-            "content": body.get("content") or "",
-            "author": bot_user_payload(),
-            "timestamp": _now_iso(),
-            "edited_timestamp": None,
-            "tts": bool(body.get("tts", False)),
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": self._attachments(body.get("attachments") or [], files or []),
-            "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
-            "pinned": False,
-            "flags": int(body.get("flags") or 0) if flags is None else flags,
-        }
-        if webhook:  # interaction responses and follow-ups come from the app's webhook
-            message["webhook_id"] = str(APP_ID)
-            message["application_id"] = str(APP_ID)
-        self.messages[message_id] = message
+        message = message_payload(
+            channel_id=channel_id,
+            content=body.get("content") or "",
+            components=body.get("components"),
+            flags=int(body.get("flags") or 0) if flags is None else flags,
+            embeds=body.get("embeds"),
+            attachments=self._attachments(body.get("attachments") or [], files or []),
+            tts=bool(body.get("tts", False)),
+            msg_type=msg_type,
+            webhook=webhook,
+        )
+        self.messages[int(message["id"])] = message
         return message
 
     def _attachments(self, items: list[dict[str, Any]], files: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -586,15 +579,30 @@ class FakeDiscord:
     def _find_message(self, message_id: str) -> dict[str, Any] | None:
         return self.messages.get(int(message_id)) if message_id.isdigit() else None
 
+    def _named_message(self, req: _Request) -> dict[str, Any] | None:
+        """The message a route names: by {message_id}, or an interaction's @original by its token."""
+        if "message_id" in req.params:
+            return self._find_message(req.params["message_id"])
+        return self._original(req.params["webhook_token"])
+
     def _get_message(self, req: _Request) -> tuple[int, Any]:
-        message = self._find_message(req.params["message_id"])
+        message = self._named_message(req)
         return (200, message) if message else (404, error_body(10008))
 
     def _edit_message(self, req: _Request) -> tuple[int, Any]:
-        message = self._find_message(req.params["message_id"])
+        message = self._named_message(req)
         if message is None:
             return 404, error_body(10008)
-        return 200, self._update_message(message, req.body, req.files)
+        self._update_message(message, req.body, req.files)
+        message["flags"] = int(message.get("flags") or 0) & ~128  # an edit ends "thinking…"
+        return 200, message
+
+    def _delete_message(self, req: _Request) -> tuple[int, Any]:
+        message = self._named_message(req)
+        if message is None:
+            return 404, error_body(10008)
+        del self.messages[int(message["id"])]
+        return 204, None
 
     def _get_commands(self, req: _Request) -> tuple[int, Any]:
         guild = req.params.get("guild_id")
@@ -664,25 +672,6 @@ class FakeDiscord:
         message_id = self._originals.get(token)
         return None if message_id is None else self.messages.get(message_id)
 
-    def _get_original(self, req: _Request) -> tuple[int, Any]:
-        message = self._original(req.params["webhook_token"])
-        return (200, message) if message else (404, error_body(10008))
-
-    def _edit_original(self, req: _Request) -> tuple[int, Any]:
-        message = self._original(req.params["webhook_token"])
-        if message is None:
-            return 404, error_body(10008)
-        self._update_message(message, req.body, req.files)
-        message["flags"] = int(message.get("flags") or 0) & ~128  # the edit ends "thinking…"
-        return 200, message
-
-    def _delete_original(self, req: _Request) -> tuple[int, Any]:
-        token = req.params["webhook_token"]
-        if self._original(token) is None:
-            return 404, error_body(10008)
-        self.messages.pop(self._originals.pop(token))
-        return 204, None
-
     def _execute_webhook(self, req: _Request) -> tuple[int, Any]:
         """A follow-up; without ?wait=1 Discord answers 204 with no message.
 
@@ -699,13 +688,6 @@ class FakeDiscord:
             message = self._new_message(channel_id, req.body, req.files, webhook=True)
         if req.query.get("wait") in ("1", "true", "True"):
             return 200, message
-        return 204, None
-
-    def _delete_followup(self, req: _Request) -> tuple[int, Any]:
-        message_id = req.params["message_id"]
-        if self._find_message(message_id) is None:
-            return 404, error_body(10008)
-        self.messages.pop(int(message_id))
         return 204, None
 
     # ---------------------------------------------------------------- gateway
@@ -867,6 +849,12 @@ class FakeDiscord:
             await self._send_dispatch(conn, event, data)
         return len(targets)
 
+    async def interact(self, payload: dict[str, Any], timeout: float = 5.0) -> Call:
+        """Dispatch an INTERACTION_CREATE and return the callback the client answered it with."""
+        await self.dispatch("INTERACTION_CREATE", payload, timeout=timeout)
+        path = f"/interactions/{payload['id']}/{payload['token']}/callback"
+        return await self.wait_for(lambda call: call.route == CALLBACK_ROUTE and call.path == path, timeout)
+
     async def request_reconnect(self) -> None:
         """Send op 7 RECONNECT to every socket: discord.py reconnects and RESUMEs."""
         for conn in self.open_connections:
@@ -1002,22 +990,11 @@ def _interaction_base(
     return payload
 
 
-def _command_data(
-    name: str, options: list[dict[str, Any]] | None, command_id: int | None, command_guild_id: int | None
-) -> dict[str, Any]:
+def _command_data(name: str, options: list[dict[str, Any]] | None) -> dict[str, Any]:
     # CommandTree._get_app_command_options looks the command up by data.name, then walks options of
-    # type 1/2 (subcommand/group) by name. data.guild_id means "registered in that guild": it is
-    # looked up in guild commands first (then global, fallback_to_global); without it only global
-    # commands are searched, so a guild-only command needs command_guild_id.
-    data: dict[str, Any] = {
-        "id": str(command_id or snowflake()),
-        "name": name,
-        "type": 1,  # CHAT_INPUT
-        "options": options or [],
-    }
-    if command_guild_id is not None:
-        data["guild_id"] = str(command_guild_id)
-    return data
+    # type 1/2 (subcommand/group) by name. Without data.guild_id ("registered in that guild") only
+    # global commands are searched, which is where every command tested here lives.
+    return {"id": str(snowflake()), "name": name, "type": 1, "options": options or []}  # 1: CHAT_INPUT
 
 
 def command_payload(
@@ -1030,21 +1007,15 @@ def command_payload(
     guild_id: int | None = GUILD_ID,
     locale: str = "ja",
     guild_locale: str = "ja",
-    command_guild_id: int | None = None,
-    command_id: int | None = None,
-    resolved: dict[str, Any] | None = None,
     app_permissions: str = ADMIN_PERMISSIONS,
 ) -> dict[str, Any]:
     """A CHAT_INPUT (type 2) interaction; options as Discord nests them, subcommands included.
 
-    guild_id=None makes it a DM invocation. command_guild_id marks a guild-registered command.
+    guild_id=None makes it a DM invocation.
     """
-    data = _command_data(name, options, command_id, command_guild_id)
-    if resolved:
-        data["resolved"] = resolved
     return _interaction_base(
         2,
-        data,
+        _command_data(name, options),
         user_id=user_id,
         permissions=permissions,
         channel_id=channel_id,
@@ -1077,8 +1048,6 @@ def autocomplete_payload(
     guild_id: int | None = GUILD_ID,
     locale: str = "ja",
     guild_locale: str = "ja",
-    command_guild_id: int | None = None,
-    command_id: int | None = None,
     app_permissions: str = ADMIN_PERMISSIONS,
 ) -> dict[str, Any]:
     """An APPLICATION_COMMAND_AUTOCOMPLETE (type 4) interaction.
@@ -1095,7 +1064,7 @@ def autocomplete_payload(
         target["focused"] = True
     return _interaction_base(
         4,
-        _command_data(name, options, command_id, command_guild_id),
+        _command_data(name, options),
         user_id=user_id,
         permissions=permissions,
         channel_id=channel_id,
@@ -1109,31 +1078,42 @@ def autocomplete_payload(
 def message_payload(
     *,
     message_id: int | None = None,
-    channel_id: int = CHANNEL_ID,
+    channel_id: int | str = CHANNEL_ID,
     content: str = "",
     components: list[dict[str, Any]] | None = None,
     flags: int = 0,
+    embeds: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+    tts: bool = False,
+    msg_type: int = 0,
+    webhook: bool = False,
 ) -> dict[str, Any]:
-    """A message the bot posted earlier (what a component interaction's `message` holds)."""
-    return {
+    """A message the bot posted: what the fake stores and a component interaction's `message` holds.
+
+    webhook=True: an interaction response or follow-up, which comes from the app's webhook.
+    """
+    message: dict[str, Any] = {
         "id": str(message_id or snowflake()),
         "channel_id": str(channel_id),
-        "type": 0,
+        "type": msg_type,
         "content": content,
         "author": bot_user_payload(),
         "timestamp": _now_iso(),
         "edited_timestamp": None,
-        "tts": False,
+        "tts": tts,
         "mention_everyone": False,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
+        "attachments": attachments or [],
+        "embeds": embeds or [],
         "components": components or [],
         "pinned": False,
         "flags": flags,
-        "application_id": str(APP_ID),
     }
+    if webhook:
+        message["webhook_id"] = str(APP_ID)
+        message["application_id"] = str(APP_ID)
+    return message
 
 
 def component_payload(
@@ -1146,31 +1126,21 @@ def component_payload(
     guild_id: int | None = GUILD_ID,
     locale: str = "ja",
     guild_locale: str = "ja",
-    component_type: int = 2,
-    values: list[str] | None = None,
     message_content: str = "",
     message_components: list[dict[str, Any]] | None = None,
     app_permissions: str = ADMIN_PERMISSIONS,
 ) -> dict[str, Any]:
-    """A MESSAGE_COMPONENT (type 3) interaction: a button click (or select, with `values`).
+    """A MESSAGE_COMPONENT (type 3) interaction: a button click.
 
-    The message must really contain the component: discord.py rebuilds the view from
+    The message must really contain the button: discord.py rebuilds the view from
     interaction.message and silently drops a DynamicItem whose custom_id is not found in it.
-    By default it holds one action row with that button (or string select).
+    By default it holds one action row with that button.
     """
-    data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
-    if component_type == 2:
-        component: dict[str, Any] = {"type": 2, "style": 1, "label": "button", "custom_id": custom_id}
-    else:
-        data["values"] = list(values or [])
-        choices = [{"label": v, "value": v} for v in values or ["option"]]
-        component = {"type": component_type, "custom_id": custom_id, "options": choices}
-        if component_type != 3:  # only string selects carry options
-            del component["options"]
-    rows = message_components if message_components is not None else [{"type": 1, "components": [component]}]
+    button = {"type": 2, "style": 1, "label": "button", "custom_id": custom_id}
+    rows = message_components if message_components is not None else [{"type": 1, "components": [button]}]
     payload = _interaction_base(
         3,
-        data,
+        {"custom_id": custom_id, "component_type": 2},
         user_id=user_id,
         permissions=permissions,
         channel_id=channel_id,

@@ -25,10 +25,12 @@ from bot.messenger import MessengerError
 from bot.replies import Reply
 from bot.storage.refs import ChannelRef
 from tests.conftest import FakeClock
+from tests.discord_client import start_client, stop_client
 from tests.fake_discord import (
     ADMIN_PERMISSIONS,
     CHANNEL_ID,
     GUILD_ID,
+    MANAGER_PERMISSIONS,
     MEMBER_PERMISSIONS,
     USER_ID,
     Call,
@@ -38,14 +40,12 @@ from tests.fake_discord import (
     component_payload,
     pointed_at,
 )
-from tests.processes import spawn_cli
+from tests.processes import cli_env, spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "discord-test-token"
-CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
 MESSAGES = "POST /channels/{channel_id}/messages"
 EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
-MANAGE_CHANNELS = str(int(MEMBER_PERMISSIONS) | (1 << 4))
 EPHEMERAL = 64
 
 
@@ -74,12 +74,6 @@ class DiscordRig:
     client: Client
     task: asyncio.Task[None]
 
-    async def send(self, payload: dict[str, Any]) -> Call:
-        """Dispatch an interaction over the gateway; return the callback it got."""
-        token = payload["token"]
-        await self.fake.dispatch("INTERACTION_CREATE", payload)
-        return await self.fake.wait_for(lambda c: c.route == CALLBACK and token in c.path)
-
     async def command(
         self,
         name: str,
@@ -92,23 +86,10 @@ class DiscordRig:
         payload = command_payload(
             "dop", sub(name, **options), user_id=user_id, permissions=permissions, guild_id=guild_id
         )
-        return await self.send(payload)
+        return await self.fake.interact(payload)
 
     async def click(self, custom_id: str, user_id: int, message_id: int) -> Call:
-        return await self.send(component_payload(custom_id, user_id=user_id, message_id=message_id))
-
-
-async def start_client(core: Core, fake: FakeDiscord) -> tuple[Client, asyncio.Task[None]]:
-    config = DiscordConfig(token=TOKEN, api_url=fake.api, gateway_url=fake.gateway_url)
-    client = build_client(core, config, guild_ready_timeout=0.05)
-    task = asyncio.create_task(client.start(TOKEN))
-    await asyncio.wait_for(client.wait_until_ready(), 5)
-    return client, task
-
-
-async def stop_client(client: Client, task: asyncio.Task[None]) -> None:
-    await client.close()
-    await asyncio.wait_for(task, 5)
+        return await self.fake.interact(component_payload(custom_id, user_id=user_id, message_id=message_id))
 
 
 async def start_rig_core(database_url: str, routing: RoutingMessenger) -> Core:
@@ -123,7 +104,7 @@ async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Discor
     routing = RoutingMessenger()
     core = await start_rig_core(database.url, routing)
     with pointed_at(fake):
-        client, task = await start_client(core, fake)
+        client, task = await start_client(core, fake, TOKEN)
         routing.by_platform["discord"] = DiscordMessenger(client)
         yield DiscordRig(fake, core, client, task)
         await stop_client(client, task)
@@ -145,10 +126,10 @@ async def test_ask_answers_privately_with_an_embed_and_a_share_button(rig: Disco
 
 async def test_autocomplete_offers_services_topics_and_timezones(rig: DiscordRig) -> None:
     asked = autocomplete_payload("dop", sub("ask", query="cfn"))
-    choices = (await rig.send(asked)).json_body["data"]["choices"]
+    choices = (await rig.fake.interact(asked)).json_body["data"]["choices"]
     assert choices[0] == {"name": "AWS CloudFormation", "value": "AWS CloudFormation"}
     zone = autocomplete_payload("dop", sub("subscribe", timezone="jst"), focused="timezone")
-    zones = (await rig.send(zone)).json_body
+    zones = (await rig.fake.interact(zone)).json_body
     assert zones["type"] == 8 and zones["data"]["choices"][0]["value"] == "Asia/Tokyo"
 
 
@@ -163,7 +144,7 @@ async def test_schedule_changes_need_manage_channels(rig: DiscordRig) -> None:
 
     saved = await rig.command(
         "subscribe",
-        permissions=MANAGE_CHANNELS,
+        permissions=MANAGER_PERMISSIONS,
         time="07:30",
         timezone="Asia/Tokyo",
         weekdays="mon, wed, fri",
@@ -194,7 +175,7 @@ async def test_slow_work_is_deferred_then_followed_up(rig: DiscordRig) -> None:
     # A reply meant for the channel replaces the private placeholder with a public follow-up.
     rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     handlers["subscribe"], fast_subscribe = _slowly(handlers["subscribe"]), handlers["subscribe"]
-    await rig.command("subscribe", permissions=MANAGE_CHANNELS)
+    await rig.command("subscribe", permissions=MANAGER_PERMISSIONS)
     deleted = await rig.fake.wait_for(lambda c: c.method == "DELETE" and "@original" in c.path)
     follow = await rig.fake.wait_for(lambda c: c.route.startswith("POST /webhooks/") and c.at >= deleted.at)
     assert not (follow.json_body.get("flags") or 0) & EPHEMERAL
@@ -211,7 +192,7 @@ def _slowly(handler: Any) -> Any:
 
 async def _post_daily(rig: DiscordRig) -> tuple[Call, list[str], int]:
     """Subscribe the channel, post today's question; the message, its custom_ids and the answer."""
-    await rig.command("subscribe", permissions=MANAGE_CHANNELS)
+    await rig.command("subscribe", permissions=MANAGER_PERMISSIONS)
     rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     assert rig.core.runner is not None
     await rig.core.runner.sync()
@@ -288,7 +269,7 @@ async def test_after_a_restart_yesterdays_button_still_answers(
     core = await start_rig_core(database.url, routing)
     # The next morning in Tokyo; no reveal has run (the runner is not started), so the post is open.
     core.clock.current = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # type: ignore[attr-defined]
-    client, task = await start_client(core, rig.fake)
+    client, task = await start_client(core, rig.fake, TOKEN)
     rig.core, rig.client, rig.task = core, client, task
     assert len(rig.fake.identifies) == 2
     callback = await rig.click(ids[answer], 21, message_id)
@@ -320,18 +301,13 @@ async def _cli(*args: str, env: dict[str, str], timeout: float = 60) -> tuple[in
 
 
 def _env(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, str]:
-    import os
-
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_API_URL": fake.api,
-        "DISCORD_GATEWAY_URL": fake.gateway_url,
-        "DOP_DATA_DIR": str(tmp_path),
+    return cli_env(
+        DISCORD_TOKEN=TOKEN,
+        DISCORD_API_URL=fake.api,
+        DISCORD_GATEWAY_URL=fake.gateway_url,
+        DOP_DATA_DIR=str(tmp_path),
         **extra,
-    }
-    env.pop("DATABASE_URL", None)
-    return env
+    )
 
 
 async def test_discord_sync_registers_dop_with_japanese_descriptions(tmp_path: Path) -> None:
@@ -378,10 +354,7 @@ async def test_dop_bot_run_starts_discord_beside_slack_and_stops_on_sigterm(tmp_
         await fake.wait_ready(timeout=30)
         assert fake.identifies[0]["token"] == TOKEN
         callback_token = command_payload("dop", sub("ask", query="drift"))
-        await fake.dispatch("INTERACTION_CREATE", callback_token)
-        answer = await fake.wait_for(
-            lambda c: c.route == CALLBACK and callback_token["token"] in c.path, timeout=10
-        )
+        answer = await fake.interact(callback_token, timeout=10)
         assert "ドリフト" in text_of(answer.json_body)
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
@@ -470,8 +443,10 @@ async def test_an_adapter_bug_gets_an_apology_with_an_id_not_a_traceback(
 
 async def test_subscribing_where_the_bot_cannot_post_says_what_is_missing(rig: DiscordRig) -> None:
     no_embeds = str(int(ADMIN_PERMISSIONS) & ~(1 << 14) & ~(1 << 15))  # Embed Links, Attach Files
-    payload = command_payload("dop", sub("subscribe"), permissions=MANAGE_CHANNELS, app_permissions=no_embeds)
-    refused = await rig.send(payload)
+    payload = command_payload(
+        "dop", sub("subscribe"), permissions=MANAGER_PERMISSIONS, app_permissions=no_embeds
+    )
+    refused = await rig.fake.interact(payload)
     shown = text_of(refused.json_body)
     assert refused.json_body["data"]["flags"] & EPHEMERAL
     assert "Embed Links" in shown and "Attach Files" in shown and "Send Messages" not in shown

@@ -19,6 +19,7 @@ from discord.gateway import DiscordWebSocket
 
 from tests.fake_discord import (
     APP_ID,
+    CALLBACK_ROUTE,
     CHANNEL_ID,
     GUILD_ID,
     USER_ID,
@@ -31,7 +32,6 @@ from tests.fake_discord import (
 )
 
 MESSAGES = "POST /channels/{channel_id}/messages"
-CALLBACK = "POST /interactions/{webhook_id}/{webhook_token}/callback"
 ASK = [{"type": 1, "name": "ask", "options": [{"type": 3, "name": "query", "value": "elb 503"}]}]
 
 
@@ -138,8 +138,7 @@ async def test_slash_command_and_autocomplete_round_trip(fake: FakeDiscord) -> N
         assert [c.id for c in await tree.fetch_commands()] == [synced[0].id]
 
         payload = command_payload("dop", ASK, user_id=USER_ID, channel_id=CHANNEL_ID, guild_id=GUILD_ID)
-        await fake.dispatch("INTERACTION_CREATE", payload)
-        call = await fake.wait_for(lambda c: c.route == CALLBACK and payload["id"] in c.path)
+        call = await fake.interact(payload)
         assert call.query == {"with_response": "1"}
         assert call.json_body == {
             "type": 4,
@@ -156,8 +155,7 @@ async def test_slash_command_and_autocomplete_round_trip(fake: FakeDiscord) -> N
 
         options = [{**ASK[0], "options": [{"type": 3, "name": "query", "value": "elb"}]}]
         auto = autocomplete_payload("dop", options, focused="query")
-        await fake.dispatch("INTERACTION_CREATE", auto)
-        call = await fake.wait_for(lambda c: c.route == CALLBACK and auto["id"] in c.path)
+        call = await fake.interact(auto)
         assert call.json_body == {
             "type": 8,
             "data": {"choices": [{"name": "elb troubleshooting", "value": "elb-ts"}]},
@@ -172,7 +170,7 @@ async def test_deferred_command_follows_up_through_the_webhook(fake: FakeDiscord
         payload = command_payload("dop", [{"type": 1, "name": "slow", "options": []}])
         await fake.dispatch("INTERACTION_CREATE", payload)
         await asyncio.wait_for(seen["done"].wait(), timeout=5)
-        callback = fake.named(CALLBACK)[0]
+        callback = fake.named(CALLBACK_ROUTE)[0]
         assert callback.json_body == {"type": 5, "data": {"flags": 64}}
         assert seen["response"].is_thinking()
         follow_up = fake.named("POST /webhooks/{webhook_id}/{webhook_token}")[0]
@@ -240,8 +238,7 @@ async def test_dynamic_button_answers_a_component_interaction(fake: FakeDiscord)
         stray = component_payload("other:1")  # matches no template: nobody may answer it
         click = component_payload("vote:42", message_id=1_300_000_000_000_009_999, message_content="card 42")
         await fake.dispatch("INTERACTION_CREATE", stray)
-        await fake.dispatch("INTERACTION_CREATE", click)
-        call = await fake.wait_for(lambda c: c.route == CALLBACK and click["id"] in c.path)
+        call = await fake.interact(click)
         assert call.json_body["type"] == 7
         assert call.json_body["data"]["content"] == "voted for card 42"
         assert fake.messages[1_300_000_000_000_009_999]["content"] == "voted for card 42"
@@ -327,7 +324,7 @@ async def test_restart_identifies_again(fake: FakeDiscord, compress: bool) -> No
         # The new client really works: it answers a command through the new socket.
         payload = command_payload("dop", ASK)
         assert await fake.dispatch("INTERACTION_CREATE", payload) == 1
-        await fake.wait_for(lambda c: c.route == CALLBACK and payload["id"] in c.path)
+        await fake.wait_for(lambda c: c.route == CALLBACK_ROUTE and payload["id"] in c.path)
 
 
 async def test_zstd_request_gets_text_frames(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> None:
