@@ -20,6 +20,14 @@ def practice(bank: QuestionBank, clock: FakeClock) -> PracticeService:
     return PracticeService(bank=bank, store=InMemoryCardStore(), clock=clock)
 
 
+@pytest.fixture
+def session(engine: SearchEngine, practice: PracticeService) -> ConsoleSession:
+    """The console, with the practice subcommands on `practice`."""
+    dispatcher = Dispatcher(engine=engine)
+    dispatcher.handlers.update(practice_handlers(practice, engine))
+    return ConsoleSession(dispatcher)
+
+
 async def test_a_wrong_answer_comes_back_sooner_than_a_right_one(practice: PracticeService) -> None:
     first = await practice.next_question("u")
     assert first is not None
@@ -61,12 +69,8 @@ async def test_the_clock_must_be_timezone_aware(bank: QuestionBank) -> None:
 
 
 async def test_a_console_practice_session(
-    engine: SearchEngine, practice: PracticeService, clock: FakeClock
+    session: ConsoleSession, practice: PracticeService, clock: FakeClock
 ) -> None:
-    dispatcher = Dispatcher(engine=engine)
-    dispatcher.handlers.update(practice_handlers(practice, engine))
-    session = ConsoleSession(dispatcher)
-
     assert "出題中の問題はありません" in await session.send("2")
     shown = await session.send("/dop quiz dynamodb")
     assert "  1. " in shown and "  4. " in shown
@@ -87,11 +91,8 @@ async def test_a_console_practice_session(
 
 
 async def test_button_values_answer_a_specific_question(
-    engine: SearchEngine, practice: PracticeService, bank: QuestionBank
+    session: ConsoleSession, practice: PracticeService
 ) -> None:
-    dispatcher = Dispatcher(engine=engine)
-    dispatcher.handlers.update(practice_handlers(practice, engine))
-    session = ConsoleSession(dispatcher)
     await session.send("/dop quiz")
     question = await practice.pending("console:local")
     assert question is not None

@@ -57,21 +57,20 @@ def _jobs(
     )
 
 
-async def _subscribe(db: Database, clock: FakeClock, n: int = 1, schedule: Schedule = TOKYO) -> list[int]:
+async def _subscribe(db: Database, n: int = 1) -> list[int]:
+    """Channels C0, C1… subscribed to TOKYO the day before MONDAY_9_JST."""
     subscriptions = Subscriptions(db)
-    ids = []
-    for i in range(n):
-        ids.append(
-            await subscriptions.save(ChannelRef("slack", "T1", f"C{i}", f"c{i}"), schedule, clock.now())
-        )
-    return ids
+    day_before = MONDAY_9_JST - timedelta(days=1)
+    return [
+        await subscriptions.save(ChannelRef("slack", "T1", f"C{i}", f"c{i}"), TOKYO, day_before)
+        for i in range(n)
+    ]
 
 
 async def test_two_replicas_firing_together_post_once(
     database: Database, bank: QuestionBank, clock: FakeClock
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     clock.current = MONDAY_9_JST
     messenger = RecordingMessenger()
     first, second = _jobs(database, bank, clock, messenger), _jobs(database, bank, clock, messenger)
@@ -85,8 +84,7 @@ async def test_two_replicas_firing_together_post_once(
 async def test_a_429_is_waited_out_and_a_lasting_failure_releases_the_day(
     database: Database, bank: QuestionBank, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     clock.current = MONDAY_9_JST
     messenger = RecordingMessenger(failures={"C0": 2}, retry_after=7.0)
     sleeps = Sleeps([])
@@ -109,8 +107,7 @@ async def test_a_429_is_waited_out_and_a_lasting_failure_releases_the_day(
 async def test_catch_up_within_grace_posts_late_and_beyond_it_skips(
     database: Database, bank: QuestionBank, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     messenger = RecordingMessenger()
     clock.current = MONDAY_9_JST + timedelta(minutes=90)  # down over 09:00, back at 10:30
     assert await _jobs(database, bank, clock, messenger).catch_up() == {"posted": 1, "report:reported": 1}
@@ -125,8 +122,7 @@ async def test_catch_up_within_grace_posts_late_and_beyond_it_skips(
 async def test_reveal_edits_once_with_counts_and_closes_late_clicks(
     database: Database, bank: QuestionBank, clock: FakeClock
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     clock.current = MONDAY_9_JST
     messenger = RecordingMessenger()
     jobs = _jobs(database, bank, clock, messenger)
@@ -158,8 +154,7 @@ async def test_reveal_edits_once_with_counts_and_closes_late_clicks(
 async def test_the_weekly_report_goes_out_once_per_channel_per_week(
     database: Database, bank: QuestionBank, clock: FakeClock
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     clock.current = MONDAY_9_JST
     messenger = RecordingMessenger()
     results = await asyncio.gather(
@@ -185,8 +180,7 @@ class StuckForOne(RecordingMessenger):
 async def test_a_thousand_channels_due_together_are_all_posted_and_one_slow_one_holds_none_up(
     database: Database, bank: QuestionBank, clock: FakeClock
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    ids = await _subscribe(database, clock, n=1000)
+    ids = await _subscribe(database, n=1000)
     clock.current = MONDAY_9_JST
     messenger = StuckForOne(release=asyncio.Event())
     jobs = _jobs(database, bank, clock, messenger)
@@ -242,8 +236,7 @@ async def test_the_pacer_spaces_sends() -> None:
 async def test_a_report_that_fails_to_send_is_released_and_sent_later(
     database: Database, bank: QuestionBank, clock: FakeClock
 ) -> None:
-    clock.current = MONDAY_9_JST - timedelta(days=1)
-    [cid] = await _subscribe(database, clock)
+    [cid] = await _subscribe(database)
     clock.current = MONDAY_9_JST
     broken = RecordingMessenger(failures={"C0": 10})
     assert await _jobs(database, bank, clock, broken).weekly_report(cid) == "failed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -10,8 +11,9 @@ from sqlalchemy import func, select
 
 from bot.daily import AnswerStatus, DailyAnswerService
 from bot.quiz.bank import QuestionBank
+from bot.quiz.model import Question
 from bot.stats.streaks import Streaks
-from bot.storage.daily import DailyLedger
+from bot.storage.daily import DailyLedger, PostInfo
 from bot.storage.database import Database, StorageUnavailable
 from bot.storage.models import Answer, User
 from bot.storage.refs import ChannelRef, UserRef
@@ -25,6 +27,27 @@ async def _count(db: Database, model: type) -> int:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
+@dataclass
+class Daily:
+    """The ledger and the click service over it, on the test's database and clock."""
+
+    ledger: DailyLedger
+    service: DailyAnswerService
+    clock: FakeClock
+
+    async def post(self, day: date, question: Question) -> PostInfo:
+        """Claim CHANNEL's `day` for `question`; the claim must win."""
+        post = await self.ledger.claim(CHANNEL, day, question.id, self.clock.now())
+        assert post is not None
+        return post
+
+
+@pytest.fixture
+def daily(database: Database, bank: QuestionBank, clock: FakeClock) -> Daily:
+    ledger = DailyLedger(database)
+    return Daily(ledger, DailyAnswerService(ledger, bank, clock), clock)
+
+
 async def test_a_day_is_claimed_once_even_by_racing_replicas(database: Database, clock: FakeClock) -> None:
     ledger = DailyLedger(database)
     day = date(2026, 11, 30)
@@ -34,13 +57,11 @@ async def test_a_day_is_claimed_once_even_by_racing_replicas(database: Database,
 
 
 async def test_the_first_answer_counts_and_a_second_click_is_answered_politely(
-    database: Database, bank: QuestionBank, clock: FakeClock
+    database: Database, bank: QuestionBank, clock: FakeClock, daily: Daily
 ) -> None:
-    ledger = DailyLedger(database)
+    ledger, service = daily.ledger, daily.service
     question = bank.questions[0]
-    post = await ledger.claim(CHANNEL, date(2026, 11, 30), question.id, clock.now())
-    assert post is not None
-    service = DailyAnswerService(ledger, bank, clock)
+    post = await daily.post(date(2026, 11, 30), question)
     alice = UserRef("slack", "U1", "alice")
     wrong = (question.answer + 1) % len(question.choices)
     first = await service.answer(post.id, alice, wrong)
@@ -58,13 +79,11 @@ async def test_the_first_answer_counts_and_a_second_click_is_answered_politely(
 
 
 async def test_concurrent_double_clicks_record_exactly_once(
-    database: Database, bank: QuestionBank, clock: FakeClock
+    database: Database, bank: QuestionBank, daily: Daily
 ) -> None:
-    ledger = DailyLedger(database)
     question = bank.questions[1]
-    post = await ledger.claim(CHANNEL, date(2026, 12, 1), question.id, clock.now())
-    assert post is not None
-    service = DailyAnswerService(ledger, bank, clock)
+    post = await daily.post(date(2026, 12, 1), question)
+    service = daily.service
     users = [UserRef("slack", f"U{i}") for i in range(20)]
     outcomes = await asyncio.gather(
         *(service.answer(post.id, u, question.answer) for u in users for _ in range(3))
@@ -75,16 +94,14 @@ async def test_concurrent_double_clicks_record_exactly_once(
 
 
 async def test_streaks_count_question_days_and_reset_on_a_missed_one(
-    database: Database, bank: QuestionBank, clock: FakeClock
+    bank: QuestionBank, clock: FakeClock, daily: Daily
 ) -> None:
-    ledger = DailyLedger(database)
-    service = DailyAnswerService(ledger, bank, clock)
+    ledger, service = daily.ledger, daily.service
     alice, bob = UserRef("slack", "A"), UserRef("slack", "B")
     plan = [(True, True), (True, False), (False, True), (True, True)]  # (alice answers right?, bob answers?)
     for i, (alice_right, bob_answers) in enumerate(plan):
         question = bank.questions[10 + i]
-        post = await ledger.claim(CHANNEL, date(2026, 12, 1) + timedelta(days=i), question.id, clock.now())
-        assert post is not None
+        post = await daily.post(date(2026, 12, 1) + timedelta(days=i), question)
         alice_choice = question.answer if alice_right else (question.answer + 1) % len(question.choices)
         await service.answer(post.id, alice, alice_choice)
         if bob_answers:
@@ -96,20 +113,17 @@ async def test_streaks_count_question_days_and_reset_on_a_missed_one(
     assert await ledger.streaks(CHANNEL, bob, clock.now()) == Streaks(2, 2, 2, 2)
     # An open post answered today counts already; unanswered, it costs nothing yet.
     question = bank.questions[20]
-    post = await ledger.claim(CHANNEL, date(2026, 12, 5), question.id, clock.now())
-    assert post is not None
+    post = await daily.post(date(2026, 12, 5), question)
     await service.answer(post.id, alice, question.answer)
     assert await ledger.streaks(CHANNEL, alice, clock.now()) == Streaks(5, 5, 2, 2)
     assert await ledger.streaks(CHANNEL, bob, clock.now()) == Streaks(2, 2, 2, 2)
 
 
 async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
-    database: Database, bank: QuestionBank, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    database: Database, bank: QuestionBank, daily: Daily, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ledger = DailyLedger(database)
     question = bank.questions[2]
-    post = await ledger.claim(CHANNEL, date(2026, 12, 2), question.id, clock.now())
-    assert post is not None
+    post = await daily.post(date(2026, 12, 2), question)
     users_before = await _count(database, User)
 
     from bot.storage import answer_batch as batch_module
@@ -123,26 +137,22 @@ async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
 
     monkeypatch.setattr(batch_module, "insert_ignore", failing)
     with pytest.raises(StorageUnavailable):
-        await DailyAnswerService(ledger, bank, clock).answer(
-            post.id, UserRef("slack", "NEW"), question.answer
-        )
+        await daily.service.answer(post.id, UserRef("slack", "NEW"), question.answer)
     monkeypatch.undo()
     assert await _count(database, User) == users_before  # the user row went with the failed answer
     assert await _count(database, Answer) == 0
 
 
 async def test_feedback_is_private_and_polite_for_every_outcome(
-    database: Database, bank: QuestionBank, clock: FakeClock
+    bank: QuestionBank, clock: FakeClock, daily: Daily
 ) -> None:
     from bot.daily import feedback_reply
     from bot.i18n import Messages
 
     ja = Messages("ja")
-    ledger = DailyLedger(database)
+    ledger, service = daily.ledger, daily.service
     question = bank.questions[3]
-    post = await ledger.claim(CHANNEL, date(2026, 12, 3), question.id, clock.now())
-    assert post is not None
-    service = DailyAnswerService(ledger, bank, clock)
+    post = await daily.post(date(2026, 12, 3), question)
     first = feedback_reply(await service.answer(post.id, UserRef("slack", "U1"), question.answer), ja)
     assert first.title == "⭕ 正解！" and first.private and question.explanation in first.body
     repeat = feedback_reply(await service.answer(post.id, UserRef("slack", "U1"), 0), ja)
@@ -169,14 +179,10 @@ async def test_a_weekly_report_is_claimed_once_per_channel_and_week(
     assert await claim_report(database, ChannelRef("slack", "T1", "C2"), "2026-W49", clock.now())
 
 
-async def test_a_button_naming_another_question_is_refused(
-    database: Database, bank: QuestionBank, clock: FakeClock
-) -> None:
-    ledger = DailyLedger(database)
+async def test_a_button_naming_another_question_is_refused(bank: QuestionBank, daily: Daily) -> None:
     question = bank.questions[5]
-    post = await ledger.claim(CHANNEL, date(2026, 12, 4), question.id, clock.now())
-    assert post is not None
-    service = DailyAnswerService(ledger, bank, clock)
+    post = await daily.post(date(2026, 12, 4), question)
+    service = daily.service
     stale = await service.answer(post.id, UserRef("slack", "U1"), 0, expected_question=bank.questions[6].id)
     assert stale.status is AnswerStatus.UNKNOWN
     fresh = await service.answer(post.id, UserRef("slack", "U1"), 0, expected_question=question.id)
