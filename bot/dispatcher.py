@@ -67,10 +67,16 @@ class Dispatcher:
         except StorageUnavailable:
             log.warning("database unavailable while handling a command on %s", requester.platform)
             return [Reply(body=messages("storage.unavailable"), kind=ReplyKind.PROBLEM)]
-        except Exception:
-            error_id = self.new_error_id()
-            log.exception("command failed (error id %s, platform %s)", error_id, requester.platform)
-            return [Reply(body=messages("error.unexpected", error_id=error_id), kind=ReplyKind.ERROR)]
+        except Exception as exc:
+            return [self.apology(requester, exc)]
+
+    def apology(self, requester: Requester, error: BaseException, what: str = "command") -> Reply:
+        """Our own bug: the traceback goes to the log under a new id; the user gets the id to quote."""
+        error_id = self.new_error_id()
+        log.error("%s failed (error id %s, platform %s)", what, error_id, requester.platform, exc_info=error)
+        return Reply(
+            body=self.messages_for(requester)("error.unexpected", error_id=error_id), kind=ReplyKind.ERROR
+        )
 
     async def _ask(self, requester: Requester, args: str, messages: Messages) -> list[Reply]:
         return [ask_reply(self.engine, messages, args)]

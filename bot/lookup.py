@@ -20,6 +20,12 @@ def ask_reply(engine: SearchEngine, messages: Messages, query: str) -> Reply:
     return answer_reply(outcome, messages)
 
 
+def share_reply(engine: SearchEngine, messages: Messages, note_id: str) -> Reply | None:
+    """A passage someone chose to share with the channel, or None if it has left the notes."""
+    hit = engine.passage(note_id)
+    return hit_reply(hit, messages) if hit is not None else None
+
+
 def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
     """Why there is no answer, and what to try instead."""
     query = outcome.query

@@ -17,7 +17,7 @@ from adapters.discord.embeds import render
 from bot.bootstrap import Core
 from bot.completion import TopicCompleter
 from bot.dispatcher import Requester
-from bot.lookup import hit_reply
+from bot.lookup import share_reply
 from bot.replies import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
@@ -114,12 +114,11 @@ class Bridge:
 
     async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
         requester = requester_of(interaction)
-        messages = self.core.dispatcher.messages_for(requester)
-        hit = self.core.engine.passage(note_id)
-        if hit is None:
+        reply = share_reply(self.core.engine, self.core.dispatcher.messages_for(requester), note_id)
+        if reply is None:
             await self._say(interaction, ReplyKind.PROBLEM, "share.gone")
             return
-        await self.deliver(interaction, [hit_reply(hit, messages)], requester, private=False)
+        await self.deliver(interaction, [reply], requester, private=False)
 
     async def refuse(self, interaction: discord.Interaction[Any], key: str, **fields: str) -> None:
         """A check failed: say why, privately."""
@@ -127,9 +126,9 @@ class Bridge:
 
     async def fail(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         """An error outside the core (option conversion, our adapter): logged with an id, apologised for."""
-        error_id = self.core.dispatcher.new_error_id()
-        log.error("discord interaction failed (error id %s)", error_id, exc_info=error)
-        await self._say(interaction, ReplyKind.ERROR, "error.unexpected", error_id=error_id)
+        requester = requester_of(interaction)
+        reply = self.core.dispatcher.apology(requester, error, "discord interaction")
+        await self.deliver(interaction, [reply], requester, deferred=interaction.response.is_done())
 
     async def _say(
         self, interaction: discord.Interaction[Any], kind: ReplyKind, key: str, **fields: str

@@ -16,7 +16,7 @@ from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, re
 from adapters.slack.oauth import oauth_settings
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
-from bot.lookup import hit_reply
+from bot.lookup import share_reply
 from bot.replies import Reply
 from bot.schedule_commands import changes_schedule
 from bot.storage.events import EventLog
@@ -121,12 +121,11 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     @app.action(SHARE_ACTION)
     async def share(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        hit = core.engine.passage(action["value"])
-        channel = (body.get("channel") or {}).get("id")
-        if hit is None or channel is None:
-            return
         messages = core.dispatcher.messages_for(Requester(PLATFORM, body["user"]["id"]))
-        reply = hit_reply(hit, messages)
+        reply = share_reply(core.engine, messages, action["value"])
+        channel = (body.get("channel") or {}).get("id")
+        if reply is None or channel is None:
+            return
         await client.chat_postMessage(channel=channel, blocks=render(reply), text=fallback_text(reply))
 
     @app.event("app_home_opened")
