@@ -53,7 +53,10 @@ class StatsService:
         now = self.clock.now()
         monday, _ = week_bounds(week)
         this = await self.queries.week(channel, week, now)
-        last = await self.queries.week(channel, iso_week(monday - timedelta(days=7)), now)
+        # Of last week only the answers and their accuracy are shown.
+        last = await self.queries.week(
+            channel, iso_week(monday - timedelta(days=7)), now, count_participants=False
+        )
         top = await self.queries.top_streaks(channel, now)
         at_risk = await self.queries.at_risk(channel, now)
         return weekly_report(this, last, top, at_risk, self.bank, messages, chart=chart)

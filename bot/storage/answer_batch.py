@@ -139,16 +139,18 @@ class AnswerBatcher:
                     ).returning(Answer.post_id, Answer.user_id)
                 )
                 inserted = {(r.post_id, r.user_id) for r in rows}
-            earlier = {
-                (r.post_id, r.user_id): (r.choice, r.correct)
-                for r in await session.execute(
-                    select(Answer.post_id, Answer.user_id, Answer.choice, Answer.correct).where(
-                        tuple_(Answer.post_id, Answer.user_id).in_(
-                            [k for k in fresh if k not in inserted] or [(0, 0)]
+            # Keys that were not inserted already had an answer: the first one counts, so read it.
+            repeats = [k for k in fresh if k not in inserted]
+            earlier: dict[tuple[int, int], tuple[int, bool]] = {}
+            if repeats:
+                earlier = {
+                    (r.post_id, r.user_id): (r.choice, r.correct)
+                    for r in await session.execute(
+                        select(Answer.post_id, Answer.user_id, Answer.choice, Answer.correct).where(
+                            tuple_(Answer.post_id, Answer.user_id).in_(repeats)
                         )
                     )
-                )
-            }
+                }
         results: list[ClickResult] = []
         for click in clicks:
             key = (click.post_id, ids[(click.user.platform, click.user.external_id)])

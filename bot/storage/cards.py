@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.quiz.practice import ReviewRecord, StoredCard
 from bot.storage.database import Database
-from bot.storage.identities import insert_ignore, user_id
+from bot.storage.identities import insert_ignore, is_user, user_id
 from bot.storage.models import Answer, Card, PendingPractice, ReviewLog, User
 from bot.storage.refs import UserRef
 
@@ -33,7 +33,7 @@ class SqlCardStore:
                 await session.execute(
                     select(Card)
                     .join(User, User.id == Card.user_id)
-                    .where(User.platform == ref.platform, User.external_id == ref.external_id)
+                    .where(is_user(ref))
                     .where(Card.question_id == question_id)
                 )
             ).scalar_one_or_none()
@@ -76,9 +76,7 @@ class SqlCardStore:
                 await session.execute(
                     select(Card)
                     .join(User, User.id == Card.user_id)
-                    .where(
-                        User.platform == ref.platform, User.external_id == ref.external_id, Card.due <= now
-                    )
+                    .where(is_user(ref), Card.due <= now)
                     .order_by(Card.due, Card.question_id)
                     .limit(limit)
                 )
@@ -89,9 +87,7 @@ class SqlCardStore:
         ref = UserRef.from_key(user)
         async with self.db.transaction() as session:
             rows = await session.execute(
-                select(Card.question_id)
-                .join(User, User.id == Card.user_id)
-                .where(User.platform == ref.platform, User.external_id == ref.external_id)
+                select(Card.question_id).join(User, User.id == Card.user_id).where(is_user(ref))
             )
             return set(rows.scalars())
 
@@ -99,9 +95,7 @@ class SqlCardStore:
         ref = UserRef.from_key(user)
         async with self.db.transaction() as session:
             found = await session.execute(
-                select(func.min(Card.due))
-                .join(User, User.id == Card.user_id)
-                .where(User.platform == ref.platform, User.external_id == ref.external_id)
+                select(func.min(Card.due)).join(User, User.id == Card.user_id).where(is_user(ref))
             )
             value: datetime | None = found.scalar_one_or_none()  # min() keeps the column's UTC type
             return value
@@ -123,7 +117,7 @@ class SqlCardStore:
             found = await session.execute(
                 select(PendingPractice.question_id)
                 .join(User, User.id == PendingPractice.user_id)
-                .where(User.platform == ref.platform, User.external_id == ref.external_id)
+                .where(is_user(ref))
             )
             return found.scalar_one_or_none()
 
@@ -134,6 +128,6 @@ class SqlCardStore:
                 select(func.count())
                 .select_from(Card)
                 .join(User, User.id == Card.user_id)
-                .where(User.platform == ref.platform, User.external_id == ref.external_id, Card.due <= now)
+                .where(is_user(ref), Card.due <= now)
             )
             return int(found.scalar_one())

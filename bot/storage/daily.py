@@ -47,7 +47,6 @@ class PostResults:
     counts: Counter[int]
     answerers: tuple[tuple[str, int, bool], ...]  # (display name, choice, correct), first answers first
     closed_now: bool = False  # this call closed it (only that caller sends the reveal)
-    revealed: bool = False
 
 
 async def latest_open_post(session: AsyncSession, cid: int) -> int | None:
@@ -71,6 +70,10 @@ def _info(post: DailyPost) -> PostInfo:
         post.message_ref,
         post.opened_at,
     )
+
+
+def _streaks(state: StreakState) -> Streaks:
+    return Streaks(state.current, state.longest, state.current_correct, state.longest_correct)
 
 
 @dataclass
@@ -257,9 +260,7 @@ class DailyLedger:
                 .join(User, User.id == StreakState.user_id)
                 .where(StreakState.channel_id == cid)
             )
-            states = {
-                ext: Streaks(s.current, s.longest, s.current_correct, s.longest_correct) for ext, s in rows
-            }
+            states = {ext: _streaks(s) for ext, s in rows}
             open_post = await latest_open_post(session, cid)
             if open_post is not None:
                 today = await session.execute(
@@ -277,11 +278,7 @@ class DailyLedger:
             cid = await channel_id(session, channel, now)
             uid = await user_id(session, user, now)
             row = await session.get(StreakState, (cid, uid))
-            state = (
-                Streaks()
-                if row is None
-                else Streaks(row.current, row.longest, row.current_correct, row.longest_correct)
-            )
+            state = Streaks() if row is None else _streaks(row)
             open_post = await latest_open_post(session, cid)
             if open_post is None:
                 return state
@@ -353,7 +350,6 @@ async def _results(session: AsyncSession, post: DailyPost) -> PostResults:
         _info(post),
         counts,
         tuple((r.display_name or r.external_id, r.choice, bool(r.correct)) for r in rows),
-        revealed=post.revealed_at is not None,
     )
 
 

@@ -92,19 +92,25 @@ class Database:
             raise
 
     async def upgrade(self) -> str | None:
-        """Apply every migration; refuse a database that a newer dop-bot has migrated."""
+        """Apply every migration; refuse a database that a newer dop-bot has migrated.
+
+        A database already at the head is left alone: running Alembic's upgrade only to find nothing
+        to do costs a noticeable part of every start.
+        """
         try:
             async with self.engine.begin() as conn:
                 revision = await conn.run_sync(current_revision)
                 if revision is not None and revision not in known_revisions():
                     raise DatabaseNewerThanCode(revision)
+                if revision is not None and revision == head_revision():
+                    return revision
                 await conn.run_sync(upgrade_to_head)
                 return await conn.run_sync(current_revision)
         except (OperationalError, DBAPIError, OSError) as exc:
             raise StorageUnavailable(str(exc).splitlines()[0][:200]) from exc
 
     async def check(self) -> None:
-        """Connect once and make sure the schema is current (what `dop-bot run` does on start)."""
+        """Connect once, migrate if needed, and fail unless the schema is now at the head."""
         revision = await self.upgrade()
         if revision != head_revision():
             raise StorageError(f"schema at {revision}, expected {head_revision()}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,11 @@ def insert_ignore(session: AsyncSession, table: Any, values: dict[str, Any] | li
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return builder(table).values(values).on_conflict_do_nothing()
+
+
+def is_user(ref: UserRef) -> ColumnElement[bool]:
+    """The users row of a person: the WHERE clause for joins that start from a UserRef."""
+    return and_(User.platform == ref.platform, User.external_id == ref.external_id)
 
 
 # Ids of rows that already existed before the transaction that looked them up: rows are never
@@ -41,9 +46,7 @@ async def user_id(session: AsyncSession, ref: UserRef, now: datetime) -> int:
         "created_at": now,
     }
     inserted: Any = await session.execute(insert_ignore(session, User.__table__, values))
-    found = await session.execute(
-        select(User.id).where(User.platform == ref.platform, User.external_id == ref.external_id)
-    )
+    found = await session.execute(select(User.id).where(is_user(ref)))
     uid = int(found.scalar_one())
     if not inserted.rowcount:  # it existed before: committed, so it will not vanish with a rollback
         _KNOWN[key] = uid

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, and_, cast, func, select
 from bot.stats.calendar import week_bounds
 from bot.storage.daily import latest_open_post
 from bot.storage.database import Database
-from bot.storage.identities import channel_id
+from bot.storage.identities import channel_id, is_user
 from bot.storage.models import Answer, DailyPost, StreakState, User
 from bot.storage.refs import ChannelRef, UserRef
 
@@ -41,7 +41,7 @@ class PostDay:
 class WeekData:
     week: str
     days: tuple[PostDay, ...]
-    participants: int
+    participants: int | None  # None when not counted
 
     @property
     def answers(self) -> int:
@@ -70,17 +70,10 @@ class StatsQueries:
     async def user_summary(self, user: UserRef, since: datetime) -> UserSummary:
         """A user's answers everywhere (daily posts and practice): overall, recent, per question."""
         async with self.db.transaction() as session:
-            uid = (
-                await session.execute(
-                    select(User.id).where(
-                        User.platform == user.platform, User.external_id == user.external_id
-                    )
-                )
-            ).scalar_one_or_none()
+            uid = (await session.execute(select(User.id).where(is_user(user)))).scalar_one_or_none()
             if uid is None:
                 return UserSummary(AnswerTotals(), AnswerTotals())
             right = func.sum(cast(Answer.correct, Integer))
-            overall = (await session.execute(select(func.count(), right).where(Answer.user_id == uid))).one()
             recent = (
                 await session.execute(
                     select(func.count(), right).where(Answer.user_id == uid, Answer.answered_at >= since)
@@ -91,14 +84,18 @@ class StatsQueries:
                 .where(Answer.user_id == uid)
                 .group_by(Answer.question_id)
             )
-            return UserSummary(
-                _totals(overall),
-                _totals(recent),
-                {qid: AnswerTotals(int(n), int(c or 0)) for qid, n, c in per_question},
+            by_question = {qid: AnswerTotals(int(n), int(c or 0)) for qid, n, c in per_question}
+            # Every answer has a question, so the overall totals are the per-question ones added up.
+            overall = AnswerTotals(
+                sum(t.answers for t in by_question.values()), sum(t.correct for t in by_question.values())
             )
+            return UserSummary(overall, _totals(recent), by_question)
 
-    async def week(self, channel: ChannelRef, week: str, now: datetime) -> WeekData:
-        """Each question day of an ISO week (the channel's local dates) with its answers."""
+    async def week(
+        self, channel: ChannelRef, week: str, now: datetime, count_participants: bool = True
+    ) -> WeekData:
+        """Each question day of an ISO week (the channel's local dates) with its answers, and how many
+        people answered (unless `count_participants` is False: the week a report compares with)."""
         first, last = week_bounds(week)
         async with self.db.transaction() as session:
             cid = await channel_id(session, channel, now)
@@ -111,6 +108,8 @@ class StatsQueries:
                 .order_by(DailyPost.local_date)
             )
             days = tuple(PostDay(d, q, int(n), int(c or 0)) for d, q, n, c in rows)
+            if not count_participants:
+                return WeekData(week, days, None)
             participants = (
                 await session.execute(
                     select(func.count(func.distinct(Answer.user_id)))
