@@ -17,12 +17,12 @@ from adapters.clock import SystemClock
 from adapters.console import ConsoleMessenger, render_text, run_console
 from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings, load_settings
-from bot.content import check_files, load_content
+from bot.content import bank_of, check_files, load_content
 from bot.i18n import Messages
 from bot.lookup import ask_reply, problem_reply, topics_reply
 from bot.notes.model import Diagnostic
 from bot.practice import resolve_scope
-from bot.quiz.bank import QuestionBank, build_bank
+from bot.quiz.bank import QuestionBank
 from bot.quiz.curated import question_files
 from bot.search import SearchEngine, SearchOutcome
 from bot.stats_commands import valid_week
@@ -221,7 +221,7 @@ async def _simulate(settings: Settings, args: argparse.Namespace) -> int:
     from bot.simulation import simulate  # only this command needs it
 
     content = load_content(settings.content_path())
-    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    bank = bank_of(content)
     result = await simulate(
         settings.database_url,
         bank,

@@ -17,8 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.content import load_content  # noqa: E402
-from bot.quiz.bank import build_bank  # noqa: E402
+from bot.content import bank_of, load_content  # noqa: E402
 from bot.quiz.model import QuestionKind  # noqa: E402
 
 TARGET_MS = 1000.0
@@ -35,7 +34,7 @@ def main() -> None:
         start = time.perf_counter()
         content = load_content(ROOT / "content")
         loaded = time.perf_counter()
-        bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+        bank = bank_of(content)
         done = time.perf_counter()
         totals.append((done - start) * 1000)
         builds.append((done - loaded) * 1000)

@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.content import load_content  # noqa: E402
-from bot.quiz.bank import build_bank  # noqa: E402
+from bot.content import bank_of, load_content  # noqa: E402
 from bot.simulation import simulate  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -35,8 +34,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="run on a scratch Postgres database")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    content = load_content(ROOT / "content")
-    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    bank = bank_of(load_content(ROOT / "content"))
     started = time.perf_counter()
     result = await simulate(
         POSTGRES if args.postgres else None,

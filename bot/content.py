@@ -1,4 +1,5 @@
-"""Everything under content/: the decks and the glossary, loaded together."""
+"""Everything under content/: the decks and the glossary, loaded together, and the question bank
+built from them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from bot.notes.loader import display_name, load_decks, note_files
 from bot.notes.model import Deck, Diagnostic
 from bot.notes.parser import parse_file
+from bot.quiz.bank import QuestionBank, build_bank
 from bot.quiz.config import QuizConfig, load_quiz_config
 from bot.quiz.curated import CuratedQuestion, load_curated, question_files
 from bot.search.glossary import Glossary, load_glossary
@@ -60,6 +62,11 @@ def load_content(content_dir: Path) -> Content:
     )
     diagnostics.extend(curated_problems)
     return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated))
+
+
+def bank_of(content: Content) -> QuestionBank:
+    """The question bank of the content: questions generated from the notes plus the curated ones."""
+    return build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
 
 
 def check_files(paths: list[Path], content_dir: Path) -> list[Diagnostic]:

@@ -32,9 +32,9 @@ def dispatcher(engine: SearchEngine) -> Dispatcher:
 
 @pytest.fixture(scope="session")
 def bank(content: Content):  # type: ignore[no-untyped-def]
-    from bot.quiz.bank import build_bank
+    from bot.content import bank_of
 
-    return build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    return bank_of(content)
 
 
 class FakeClock:
