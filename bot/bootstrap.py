@@ -13,13 +13,13 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Content, load_content
+from bot.content import Content, bank_of, load_content
 from bot.daily import DailyAnswerService, feedback_reply
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
 from bot.messenger import Messenger
 from bot.practice import practice_handlers
-from bot.quiz.bank import QuestionBank, build_bank
+from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import CardStore, InMemoryCardStore, PracticeService
 from bot.replies import Reply
 from bot.schedule_commands import schedule_handlers
@@ -27,11 +27,10 @@ from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.search import SearchEngine
-from bot.stats_commands import StatsService, stats_handlers
+from bot.stats_commands import StatsService, stats_handlers, user_of
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
-from bot.storage.refs import UserRef
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 
@@ -49,7 +48,6 @@ class Core:
     clock: Clock
     db: Database | None = None
     ledger: DailyLedger | None = None
-    daily: DailyAnswerService | None = None
     stats: StatsService | None = None
     runner: ScheduleRunner | None = None
 
@@ -74,9 +72,7 @@ def build_core(settings: Settings, clock: Clock, store: CardStore | None = None)
     engine = SearchEngine.build(list(content.decks), content.glossary)
     # Built on first use (or by `run` in a worker thread once it is listening): it is the slowest
     # part of starting, and nothing needs it to answer `/dop ask`.
-    bank = QuestionBank.lazy(
-        lambda: build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
-    )
+    bank = QuestionBank.lazy(lambda: bank_of(content))
     practice = PracticeService(bank=bank, store=store or InMemoryCardStore(), clock=clock)
     dispatcher = Dispatcher(engine=engine, default_locale=settings.locale)
     dispatcher.handlers.update(practice_handlers(practice, engine))
@@ -103,13 +99,11 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     core.dispatcher.handlers.update(stats_handlers(stats))
     core.db, core.ledger, core.stats = db, ledger, stats
     daily = DailyAnswerService(ledger, core.bank, clock)
-    core.daily = daily
 
     async def answer_daily(
         requester: Requester, post_id: int, choice: int, question_id: str | None, messages: Messages
     ) -> Reply:
-        user = UserRef(requester.platform, requester.user_id, requester.display_name)
-        return feedback_reply(await daily.answer(post_id, user, choice, question_id), messages)
+        return feedback_reply(await daily.answer(post_id, user_of(requester), choice, question_id), messages)
 
     core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily))
     subscriptions = Subscriptions(db)
@@ -127,9 +121,7 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
             sleep=asyncio.sleep,
             grace=timedelta(minutes=settings.catch_up_minutes),
         )
-        runner = ScheduleRunner(
-            jobs, subscriptions, ledger, grace=timedelta(minutes=settings.catch_up_minutes)
-        )
+        runner = ScheduleRunner(jobs)
         core.runner = runner
 
     async def changed() -> None:

@@ -16,16 +16,12 @@ from bot.quiz.practice import PracticeResult, PracticeService
 from bot.replies import Choice, Field, Reply, ReplyKind
 from bot.search import SearchEngine
 from bot.search.text import normalize
+from bot.stats_commands import user_of
 
 CHOICE_VALUE = "practice:{question}:{index}"
 
 
 _NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)
-
-
-def user_key(requester: Requester) -> str:
-    """Practice state is per person per platform."""
-    return f"{requester.platform}:{requester.user_id}"
 
 
 def question_reply(question: Question, messages: Messages) -> Reply:
@@ -90,13 +86,13 @@ def practice_handlers(
                     kind=ReplyKind.PROBLEM,
                 )
             ]
-        question = await practice.next_question(user_key(requester), scope)
+        question = await practice.next_question(user_of(requester).key, scope)
         if question is None:
             return [Reply(body=messages("quiz.empty"), kind=ReplyKind.PROBLEM)]
         return [question_reply(question, messages)]
 
     async def review(requester: Requester, args: str, messages: Messages) -> list[Reply]:
-        user = user_key(requester)
+        user = user_of(requester).key  # practice state is per person per platform
         question = await practice.due_question(user)
         if question is not None:
             return [question_reply(question, messages)]
@@ -111,7 +107,7 @@ def practice_handlers(
         ]
 
     async def answer(requester: Requester, args: str, messages: Messages) -> list[Reply]:
-        user = user_key(requester)
+        user = user_of(requester).key  # practice state is per person per platform
         words = args.split()
         button = parse_daily_value(words[0]) if len(words) == 1 else None
         if button is not None and daily is not None:

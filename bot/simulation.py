@@ -29,7 +29,7 @@ from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.scheduler.settings import Schedule
-from bot.stats.calendar import WEEKDAYS
+from bot.stats.calendar import WEEKDAYS, iso_week
 from bot.stats.streaks import Streaks
 from bot.stats_commands import StatsService
 from bot.storage.cards import SqlCardStore
@@ -173,11 +173,10 @@ class Simulation:
                 messages=Messages("ja"),
                 pacer=Pacer(rate=0),
                 sleep=no_wait,
+                grace=timedelta(hours=2),
             )
             # Nobody changes a schedule mid-simulation, so replicas need not re-read it every 5 minutes.
-            runner = ScheduleRunner(
-                jobs, subscriptions, ledger, grace=timedelta(hours=2), resync=timedelta(hours=12)
-            )
+            runner = ScheduleRunner(jobs, resync=timedelta(hours=12))
             runner.scheduler._start_timer = lambda wait: None  # the simulation wakes it, not the wall clock
             replicas.append(Replica(db, runner, DailyAnswerService(ledger, self.bank, self.clock), ledger))
         for replica in replicas:
@@ -416,12 +415,16 @@ def verify(result: dict[str, Any]) -> list[str]:
     reports: dict[str, list[str]] = {}
     for item in result["reports"]:
         reports.setdefault(item["channel"], []).append(item["week"])
-    for channel in result["channels"]:
-        schedule = Schedule(
+    schedules = {
+        channel["id"]: Schedule(
             post_time=time.fromisoformat(channel["time"]),
             timezone=channel["timezone"],
             weekdays=tuple(channel["weekdays"]),
         )
+        for channel in result["channels"]
+    }
+    for channel in result["channels"]:
+        schedule = schedules[channel["id"]]
         expected = [d.isoformat() for d in scheduled_dates(schedule, start, end)]
         got = sorted(posts.get(channel["id"], []))
         if got != expected:
@@ -434,8 +437,7 @@ def verify(result: dict[str, Any]) -> list[str]:
             if count > 1:
                 problems.append(f"{channel['id']} {day}: {count} reveals")
         weeks = [
-            f"{(t.astimezone(schedule.zone).date() - timedelta(days=7)).isocalendar()[0]}-W"
-            f"{(t.astimezone(schedule.zone).date() - timedelta(days=7)).isocalendar()[1]:02d}"
+            iso_week(t.astimezone(schedule.zone).date() - timedelta(days=7))
             for t in report_times(schedule, start, end)
         ]
         if sorted(reports.get(channel["id"], [])) != sorted(weeks):
@@ -444,12 +446,7 @@ def verify(result: dict[str, Any]) -> list[str]:
     for answer in result["answers"]:
         answered.setdefault((answer["channel"], answer["user"]), {})[answer["local_date"]] = answer["correct"]
     for streak in result["streaks"]:
-        channel = next(c for c in result["channels"] if c["id"] == streak["channel"])
-        schedule = Schedule(
-            post_time=time.fromisoformat(channel["time"]),
-            timezone=channel["timezone"],
-            weekdays=tuple(channel["weekdays"]),
-        )
+        schedule = schedules[streak["channel"]]
         days = sorted(posts.get(streak["channel"], []))
         mine = answered.get((streak["channel"], streak["user"]), {})
         current = longest = 0

@@ -22,7 +22,7 @@ from bot.scheduler.delivery import Pacer, Sleep, with_retries
 from bot.scheduler.settings import Schedule
 from bot.stats.calendar import iso_week
 from bot.stats_commands import StatsService
-from bot.storage.daily import DailyLedger, PostInfo, PostResults, claim_report, release_report
+from bot.storage.daily import DailyLedger, PostResults, claim_report, release_report
 from bot.storage.database import StorageError
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 
@@ -84,7 +84,6 @@ class ChannelJobs:
             post = await self.ledger.claim(item.channel, day, question.id, now)
         if post is None:
             return "duplicate"  # another replica, or an earlier run, has this day
-        question = self.bank.get(post.question_id) or question
         reveal_at = schedule.reveal_time(max(now, schedule.fire_time(day)))
         reply = channel_messages.daily_question(question, post.id, reveal_at, schedule, self.messages)
         try:
@@ -106,12 +105,13 @@ class ChannelJobs:
             return "skipped"
         if not results.closed_now:
             return "duplicate"  # whoever closed it sends the reveal
-        return await self._send_reveal(results.post, results)
+        return await self._send_reveal(results)
 
-    async def _send_reveal(self, post: PostInfo, results: PostResults | None) -> str:
+    async def _send_reveal(self, results: PostResults) -> str:
+        post = results.post
         question = self.bank.get(post.question_id)
         item = await self._schedule_of(post.channel_id)
-        if question is None or item is None or post.message_ref is None or results is None:
+        if question is None or item is None or post.message_ref is None:
             return "skipped"
         reply = channel_messages.reveal(question, results, self.messages)
         try:
@@ -149,7 +149,8 @@ class ChannelJobs:
         and send reveals that are due or were lost."""
         now = self.clock.now()
         done: dict[str, int] = {}
-        for item in await self.subscriptions.all():
+        subscribed = await self.subscriptions.all()
+        for item in subscribed:
             schedule: Schedule = item.schedule
             if schedule.paused:
                 continue
@@ -169,7 +170,7 @@ class ChannelJobs:
                     )
                 outcome = "missed"
             done[outcome] = done.get(outcome, 0) + 1
-        for item in await self.subscriptions.all():
+        for item in subscribed:
             report_at = item.schedule.previous_report(now)
             if item.schedule.paused or report_at is None or now - report_at > self.grace:
                 continue
@@ -184,7 +185,9 @@ class ChannelJobs:
         """Reveals lost to a crash between closing a post and editing its message, sent again."""
         lost = await self.ledger.unrevealed(closed_before=self.clock.now() - LOST_REVEAL_AFTER)
         for post in lost:
-            await self._send_reveal(post, await self.ledger.results(post.id))
+            results = await self.ledger.results(post.id)
+            if results is not None:
+                await self._send_reveal(results)
         return len(lost)
 
     async def safely(self, job: str, call: Callable[[], Awaitable[object]]) -> None:

@@ -43,13 +43,22 @@ def report_trigger(schedule: Schedule) -> CronTrigger:
 
 @dataclass
 class ScheduleRunner:
-    jobs: ChannelJobs
-    subscriptions: Subscriptions
-    ledger: DailyLedger
-    grace: timedelta = timedelta(hours=2)
+    jobs: ChannelJobs  # holds the subscriptions, the ledger and the catch-up grace the runner uses
     resync: timedelta = RESYNC
     scheduler: AsyncIOScheduler = field(init=False)
     _known: dict[int, Schedule] = field(default_factory=dict, init=False)
+
+    @property
+    def subscriptions(self) -> Subscriptions:
+        return self.jobs.subscriptions
+
+    @property
+    def ledger(self) -> DailyLedger:
+        return self.jobs.ledger
+
+    @property
+    def grace(self) -> timedelta:
+        return self.jobs.grace
 
     def __post_init__(self) -> None:
         self.scheduler = AsyncIOScheduler(
@@ -69,13 +78,20 @@ class ScheduleRunner:
             seconds=self.resync.total_seconds(), start_date=self.jobs.clock.now() + self.resync
         )
         self.scheduler.add_job(self._resync, every, id="resync", replace_existing=True)
-        await self.sync()
-        outcome = await self.jobs.catch_up()
+        await self._match_jobs()
+        outcome = await self.jobs.catch_up()  # which also sends lost reveals
         if outcome:
             log.info("catch-up after start: %s", outcome)
 
     async def sync(self) -> None:
-        """Make the jobs match the subscriptions table (the source of truth)."""
+        """Make the jobs match the subscriptions table (the source of truth) after a schedule change,
+        and send any reveal that was lost."""
+        await self._match_jobs()
+        await self.jobs.resend_lost_reveals()
+
+    async def _match_jobs(self) -> None:
+        """The jobs of the subscriptions table. Start and re-sync follow it with a catch-up, which
+        sends lost reveals itself."""
         items = {item.channel_id: item for item in await self.subscriptions.all()}
         self.jobs.known = items
         for channel_id in set(self._known) - set(items):
@@ -85,7 +101,6 @@ class ScheduleRunner:
                 self._remove(channel_id)
             elif self._known.get(channel_id) != item.schedule:
                 self._add(item)
-        await self.jobs.resend_lost_reveals()
         for post in await self.ledger.open_posts():
             owner = items.get(post.channel_id)
             if owner is not None and self.scheduler.get_job(f"reveal:{post.id}") is None:
@@ -121,7 +136,7 @@ class ScheduleRunner:
 
     async def _resync(self) -> None:
         """Pick up schedule changes made on another replica, and retry a post whose send failed."""
-        await self.jobs.safely("resync", self.sync)
+        await self.jobs.safely("resync", self._match_jobs)
         await self.jobs.safely("catch-up", lambda: self.jobs.catch_up(log_missed=False))
 
     async def _daily(self, channel_id: int) -> None:

@@ -84,12 +84,15 @@ class Schedule:
     def is_question_day(self, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in self.weekdays
 
-    def fire_time(self, day: date) -> datetime:
-        """The instant of the post on a local date (a DST gap moves it forward, as clocks do)."""
-        naive = datetime.combine(day, self.post_time)
-        aware = naive.replace(tzinfo=self.zone)
+    def _instant(self, day: date, at: time) -> datetime:
+        """A local wall-clock time on a date as a real instant (a DST gap moves it forward, as clocks do)."""
+        aware = datetime.combine(day, at, tzinfo=self.zone)
         # Round-trip through UTC so a non-existent local time (spring forward) lands on a real instant.
         return aware.astimezone(ZoneInfo("UTC")).astimezone(self.zone)
+
+    def fire_time(self, day: date) -> datetime:
+        """The instant of the post on a local date (a DST gap moves it forward, as clocks do)."""
+        return self._instant(day, self.post_time)
 
     def next_post(self, after: datetime) -> datetime | None:
         """The first post strictly after an instant; None when paused or no weekday is set."""
@@ -119,8 +122,7 @@ class Schedule:
         for offset in range(8):
             candidate = day - timedelta(days=offset)
             if candidate.weekday() == self.report_weekday:
-                moment = datetime.combine(candidate, self.report_time, tzinfo=self.zone)
-                moment = moment.astimezone(ZoneInfo("UTC")).astimezone(self.zone)
+                moment = self._instant(candidate, self.report_time)
                 if moment <= at_or_before:
                     return moment
         return None

@@ -3,7 +3,6 @@ question never breaks one. A post still open today does not break a streak until
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -33,14 +32,6 @@ def advance(state: Streaks, day: DayOutcome) -> Streaks:
         current_correct=current_correct,
         longest_correct=max(state.longest_correct, current_correct),
     )
-
-
-def over(days: Iterable[DayOutcome], start: Streaks | None = None) -> Streaks:
-    """Fold closed question days, oldest first."""
-    state = start or Streaks()
-    for day in days:
-        state = advance(state, day)
-    return state
 
 
 def with_open_day(state: Streaks, open_day: DayOutcome | None) -> Streaks:
