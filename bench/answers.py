@@ -11,21 +11,18 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.content import load_content  # noqa: E402
+from bot.content import bank_of, load_content  # noqa: E402
 from bot.daily import AnswerStatus, DailyAnswerService  # noqa: E402
-from bot.quiz.bank import build_bank  # noqa: E402
+from bot.simulation import VirtualClock, scratch_database  # noqa: E402
 from bot.storage.daily import DailyLedger  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.models import Answer  # noqa: E402
@@ -34,17 +31,11 @@ from bot.storage.refs import ChannelRef, UserRef  # noqa: E402
 TARGETS = {"sqlite": 2.0, "postgresql": 1.0}
 
 
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2026, 11, 30, 0, 5, tzinfo=UTC)
-
-
 async def burst(url: str, users: int) -> dict[str, object]:
-    content = load_content(ROOT / "content")
-    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    bank = bank_of(load_content(ROOT / "content"))
     db = Database.open(url)
     await db.upgrade()
-    clock = FixedClock()
+    clock = VirtualClock(datetime(2026, 11, 30, 0, 5, tzinfo=UTC))  # nothing moves it
     ledger = DailyLedger(db)
     question = bank.questions[0]
     post = await ledger.claim(ChannelRef("bench", "W", "C"), date(2026, 11, 30), question.id, clock.now())
@@ -87,16 +78,9 @@ async def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory() as folder:
-        results.append(await burst(f"sqlite:///{folder}/bench.sqlite3", args.users))
-    name = f"dop_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.postgres)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        results.append(await burst(f"{args.postgres.rpartition('/')[0]}/{name}", args.users))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    for server in (None, args.postgres):  # a temporary SQLite file, then a scratch Postgres database
+        async with scratch_database(server) as url:
+            results.append(await burst(url, args.users))
     for r in results:
         print(
             f"{r['backend']}: {r['users']} answers in {r['seconds']} s (target <= {r['target_seconds']} s), "

@@ -29,7 +29,6 @@ import statistics
 import sys
 import time
 import tracemalloc
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from bot.content import load_content  # noqa: E402
 from bot.notes.model import Deck, Node, NodeKind  # noqa: E402
 from bot.notes.parser import parse_notes  # noqa: E402
 from bot.search import Glossary, SearchEngine  # noqa: E402
+from bot.search.evaluate import _norm  # noqa: E402  (NFKC, lower case: as the relevance check)
 
 CONTENT_DIR = ROOT / "content"
 NOTES_FILE = CONTENT_DIR / "notes" / "dop.md"
@@ -105,10 +105,6 @@ def _percentile(ordered: Sequence[int], pct: float) -> int:
     """Nearest-rank percentile of an ascending list."""
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return ordered[rank - 1]
-
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 def rss_mb() -> float:

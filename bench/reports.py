@@ -12,13 +12,9 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-
-import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,10 +22,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from report_data import CHANNEL, generate  # noqa: E402
 
-from bot.content import load_content  # noqa: E402
+from bot.content import bank_of, load_content  # noqa: E402
 from bot.dispatcher import Requester  # noqa: E402
 from bot.i18n import Messages  # noqa: E402
-from bot.quiz.bank import build_bank  # noqa: E402
+from bot.simulation import VirtualClock, scratch_database  # noqa: E402
 from bot.stats.calendar import iso_week  # noqa: E402
 from bot.stats_commands import StatsService  # noqa: E402
 from bot.storage.cards import SqlCardStore  # noqa: E402
@@ -40,24 +36,15 @@ from bot.storage.stats import StatsQueries  # noqa: E402
 TARGETS = {"sqlite": 3.0, "postgresql": 1.0}
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-
 async def measure(url: str, users: int, days: int, rounds: int) -> dict[str, object]:
-    content = load_content(ROOT / "content")
-    bank = build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    bank = bank_of(load_content(ROOT / "content"))
     db = Database.open(url)
     await db.upgrade()
     started = time.perf_counter()
     counts = await generate(db, bank, users, days)
     generated = time.perf_counter() - started
     last_day = datetime(2026, 9, 1, tzinfo=UTC).date().toordinal() + days - 1
-    clock = Clock(datetime.fromordinal(last_day).replace(hour=1, tzinfo=UTC))
+    clock = VirtualClock(datetime.fromordinal(last_day).replace(hour=1, tzinfo=UTC))
     service = StatsService(DailyLedger(db), StatsQueries(db), SqlCardStore(db, clock), bank, clock, "UTC")
     messages = Messages("ja")
     week = iso_week(clock.now().date())
@@ -99,17 +86,9 @@ async def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     results = []
-    with tempfile.TemporaryDirectory() as folder:
-        results.append(await measure(f"sqlite:///{folder}/bench.sqlite3", args.users, args.days, args.rounds))
-    name = f"dop_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.postgres)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = f"{args.postgres.rpartition('/')[0]}/{name}"
-        results.append(await measure(url, args.users, args.days, args.rounds))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    for server in (None, args.postgres):  # a temporary SQLite file, then a scratch Postgres database
+        async with scratch_database(server) as url:
+            results.append(await measure(url, args.users, args.days, args.rounds))
     for r in results:
         print(
             f"{r['backend']}: {r['answers']} answers; report {r['report_seconds']} s "

@@ -16,10 +16,11 @@ import random
 import re
 from dataclasses import dataclass, field
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Headings, fences, tabs and placeholders are read exactly as the parser reads them.
+from bot.notes.parser import _FENCE, _HEADING, _TAB_WIDTH, _WIP
+
+# Unlike the parser's, this keeps the marker with its indentation, to write the bullet back out.
 _BULLET = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_TAB_WIDTH = 4
 
 # Spans that must stay as written (link targets, code, URLs), then the things we may change.
 _TOKEN = re.compile(
@@ -33,7 +34,7 @@ _WORD_CLASSES = ("latin", "katakana", "kanji")
 _NUMBER_CHANGE = 0.5  # chance that a standalone number in a copied bullet is changed
 _WORD_SWAP = 0.3  # chance that a copied bullet has one word swapped
 # Bullets whose wording carries structure (reference lists, links, placeholders) are left alone.
-_FRAGILE = re.compile(r"参考|\]\(|https?://|^\W*(wip|tbd|todo|作成中|未作成)\W*$", re.IGNORECASE)
+_FRAGILE = re.compile(rf"参考|\]\(|https?://|{_WIP.pattern}", re.IGNORECASE)
 
 
 @dataclass
