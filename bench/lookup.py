@@ -45,7 +45,7 @@ from bot.content import load_content  # noqa: E402
 from bot.notes.model import Deck, Node, NodeKind  # noqa: E402
 from bot.notes.parser import parse_notes  # noqa: E402
 from bot.search import Glossary, SearchEngine  # noqa: E402
-from bot.search.evaluate import _norm  # noqa: E402  (NFKC, lower case: as the relevance check)
+from bot.search.evaluate import comparable  # noqa: E402
 
 CONTENT_DIR = ROOT / "content"
 NOTES_FILE = CONTENT_DIR / "notes" / "dop.md"
@@ -172,7 +172,7 @@ def p_at_1(top_texts: Callable[[str], str | None], cases: list[Case]) -> tuple[f
         text = top_texts(case.query)
         if text is None:
             empty += 1
-        elif _norm(case.expect) in _norm(text):
+        elif comparable(case.expect) in comparable(text):
             correct += 1
     return round(correct / len(cases), 3), empty
 
@@ -214,13 +214,13 @@ def fts_passages(deck: Deck) -> list[tuple[int, str]]:
         if node.kind is not NodeKind.FACT:
             continue
         parts = [node_text(node), *(node_text(d) for d in deck.descendants(node.id))]
-        rows.append((node.line, _norm("\n".join(parts))))
+        rows.append((node.line, comparable("\n".join(parts))))
     return rows
 
 
 def match_expression(query: str) -> str | None:
     """Terms of >= 3 characters (split on whitespace and punctuation), each quoted, joined with OR."""
-    terms = [t for t in _TERM_SPLIT.split(_norm(query)) if len(t) >= MIN_TRIGRAM_TERM]
+    terms = [t for t in _TERM_SPLIT.split(comparable(query)) if len(t) >= MIN_TRIGRAM_TERM]
     if not terms:
         return None
     quoted = dict.fromkeys('"' + t.replace('"', '""') + '"' for t in terms)

@@ -48,7 +48,7 @@ class RelevanceReport:
         }
 
 
-def _norm(text: str) -> str:
+def comparable(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
@@ -56,9 +56,9 @@ def evaluate(engine: SearchEngine, cases: Iterable[Mapping[str, object]]) -> Rel
     """A hit answers a case when its passage contains the case's expected text (NFKC, any case)."""
     report = RelevanceReport()
     for case in cases:
-        query, expect = str(case["query"]), _norm(str(case["expect"]))
+        query, expect = str(case["query"]), comparable(str(case["expect"]))
         outcome = engine.search(query)
-        rank = next((r for r, hit in enumerate(outcome.hits, start=1) if expect in _norm(hit.text)), 0)
+        rank = next((r for r, hit in enumerate(outcome.hits, start=1) if expect in comparable(hit.text)), 0)
         report.ranks_by_kind[str(case.get("kind", "other"))].append(rank)
         if rank != 1:
             top = outcome.hits[0] if outcome.hits else None
