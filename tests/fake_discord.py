@@ -944,15 +944,17 @@ def _interaction_base(
     interaction_type: int,
     data: dict[str, Any],
     *,
-    user_id: int,
-    permissions: str,
-    channel_id: int,
-    guild_id: int | None,
-    locale: str,
-    guild_locale: str,
-    app_permissions: str,
+    user_id: int = USER_ID,
+    permissions: str = MEMBER_PERMISSIONS,  # the invoker's, in this channel
+    channel_id: int = CHANNEL_ID,
+    guild_id: int | None = GUILD_ID,  # None: a direct message
+    locale: str = "ja",
+    guild_locale: str = "ja",
+    app_permissions: str = ADMIN_PERMISSIONS,  # the bot's own, in this channel
 ) -> dict[str, Any]:
-    """Fields every interaction carries; a guild interaction has `member`, a DM one `user`."""
+    """Fields every interaction carries; a guild interaction has `member`, a DM one `user`.
+
+    The builders below pass their `**where` keywords (any of the above) through to here."""
     n = next(_counter)
     interaction_id = snowflake()
     payload: dict[str, Any] = {
@@ -1000,14 +1002,7 @@ def _command_data(name: str, options: list[dict[str, Any]] | None) -> dict[str, 
 def command_payload(
     name: str,
     options: list[dict[str, Any]] | None = None,
-    *,
-    user_id: int = USER_ID,
-    permissions: str = MEMBER_PERMISSIONS,
-    channel_id: int = CHANNEL_ID,
-    guild_id: int | None = GUILD_ID,
-    locale: str = "ja",
-    guild_locale: str = "ja",
-    app_permissions: str = ADMIN_PERMISSIONS,
+    **where: Any,
 ) -> dict[str, Any]:
     """A CHAT_INPUT (type 2) interaction; options as Discord nests them, subcommands included.
 
@@ -1016,13 +1011,7 @@ def command_payload(
     return _interaction_base(
         2,
         _command_data(name, options),
-        user_id=user_id,
-        permissions=permissions,
-        channel_id=channel_id,
-        guild_id=guild_id,
-        locale=locale,
-        guild_locale=guild_locale,
-        app_permissions=app_permissions,
+        **where,
     )
 
 
@@ -1042,13 +1031,7 @@ def autocomplete_payload(
     options: list[dict[str, Any]],
     *,
     focused: str | None = None,
-    user_id: int = USER_ID,
-    permissions: str = MEMBER_PERMISSIONS,
-    channel_id: int = CHANNEL_ID,
-    guild_id: int | None = GUILD_ID,
-    locale: str = "ja",
-    guild_locale: str = "ja",
-    app_permissions: str = ADMIN_PERMISSIONS,
+    **where: Any,
 ) -> dict[str, Any]:
     """An APPLICATION_COMMAND_AUTOCOMPLETE (type 4) interaction.
 
@@ -1065,13 +1048,7 @@ def autocomplete_payload(
     return _interaction_base(
         4,
         _command_data(name, options),
-        user_id=user_id,
-        permissions=permissions,
-        channel_id=channel_id,
-        guild_id=guild_id,
-        locale=locale,
-        guild_locale=guild_locale,
-        app_permissions=app_permissions,
+        **where,
     )
 
 
@@ -1120,15 +1097,9 @@ def component_payload(
     custom_id: str,
     *,
     message_id: int | None = None,
-    user_id: int = USER_ID,
-    permissions: str = MEMBER_PERMISSIONS,
-    channel_id: int = CHANNEL_ID,
-    guild_id: int | None = GUILD_ID,
-    locale: str = "ja",
-    guild_locale: str = "ja",
     message_content: str = "",
     message_components: list[dict[str, Any]] | None = None,
-    app_permissions: str = ADMIN_PERMISSIONS,
+    **where: Any,
 ) -> dict[str, Any]:
     """A MESSAGE_COMPONENT (type 3) interaction: a button click.
 
@@ -1141,14 +1112,9 @@ def component_payload(
     payload = _interaction_base(
         3,
         {"custom_id": custom_id, "component_type": 2},
-        user_id=user_id,
-        permissions=permissions,
-        channel_id=channel_id,
-        guild_id=guild_id,
-        locale=locale,
-        guild_locale=guild_locale,
-        app_permissions=app_permissions,
+        **where,
     )
+    channel_id = where.get("channel_id", CHANNEL_ID)
     payload["message"] = message_payload(
         message_id=message_id, channel_id=channel_id, content=message_content, components=rows
     )

@@ -49,6 +49,7 @@ class RelevanceReport:
 
 
 def comparable(text: str) -> str:
+    """Text as the relevance check compares it: NFKC, lower case."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
