@@ -57,6 +57,7 @@ async def burst(url: str, users: int) -> dict[str, object]:
             )
         ).scalar_one()
     dialect = db.dialect
+    await ledger.batcher.close()  # its writer task, before the database goes
     await db.close()
     recorded = sum(o.status is AnswerStatus.RECORDED for o in outcomes)
     return {
