@@ -25,6 +25,7 @@ async def session(database, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no
     core = await start_core(Settings(database_url=database.url), clock, RecordingMessenger())
     assert core.runner is not None
     await core.runner.start()
+    core.runner.scheduler.pause()  # the jobs are kept, but the machine's clock must not wake them mid-test
     try:
         yield ConsoleSession(core.dispatcher), core
     finally:

@@ -36,6 +36,23 @@ async def test_restarts_and_replicas_post_reveal_and_report_exactly_once(
     assert set(post) == {"channel", "local_date", "question_id"} and len(post["local_date"]) == 10
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_restart_near_the_end_never_moves_the_clock_past_it(
+    backend: str, tmp_path: Path, bank: QuestionBank
+) -> None:
+    # With these values the last restart's downtime would end after the run's end; nothing may be posted
+    # or reported from beyond it.
+    url = await create_database(backend, tmp_path)
+    try:
+        result = await Simulation(
+            url=url, bank=bank, days=3, channels=4, users=12, seed=5, restart_every=1.3, replicas=2
+        ).run()
+    finally:
+        await drop_database(url)
+    assert verify(result) == []
+    assert result["meta"]["restarts"] >= 50
+
+
 def test_verify_catches_doubles_misses_and_wrong_streaks(bank: QuestionBank) -> None:
     import asyncio
     import tempfile

@@ -149,8 +149,10 @@ class ScheduleRunner:
         await self.jobs.safely(f"reveal {post_id}", lambda: self.jobs.reveal(post_id))
 
     def next_post(self, channel_id: int) -> datetime | None:
-        job = self.scheduler.get_job(f"daily:{channel_id}")
-        return None if job is None else job.next_run_time
+        """When the channel's next question is due, by the Clock port (APScheduler's own next run time
+        reads the system clock, which a test or a simulation does not run on)."""
+        schedule = self._known.get(channel_id)
+        return None if schedule is None else schedule.next_post(self.jobs.clock.now())
 
     async def shutdown(self) -> None:
         if self.scheduler.running:
