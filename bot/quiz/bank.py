@@ -14,6 +14,7 @@ from bot.quiz.curated import CuratedQuestion
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.generators import GENERATORS
 from bot.quiz.model import Question, QuestionKind, Source
+from bot.quiz.tells import gives_away
 from bot.quiz.text import contains, same_choice_key
 from bot.quiz.validate import question_problems
 from bot.search.glossary import Glossary
@@ -21,6 +22,7 @@ from bot.search.passage import render_passage
 
 CHOICES = 4
 EXPLANATION_LIMIT = 700
+PER_LIST = 8  # questions drawn from one list of bullets: a long list must not fill the bank
 
 
 class QuestionBank:
@@ -112,7 +114,7 @@ def _service_of(deck: Deck, node_id: str) -> tuple[str, str]:
     return service.text, category
 
 
-def _from_draft(draft: Draft) -> Question | str:
+def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
     """A question, or the reason the draft cannot become one."""
     taken: list[str] = []
     keys = {same_choice_key(draft.answer)}
@@ -125,11 +127,13 @@ def _from_draft(draft: Draft) -> Question | str:
         taken.append(candidate)
         if len(taken) == CHOICES - 1:
             break
-    if len(taken) < 2:
+    if len(taken) < CHOICES - 1:
         return "too few distractors"
+    service, category = _service_of(draft.deck, draft.source.id)
+    if gives_away(draft.prompt, draft.answer, taken, service, glossary):
+        return "the prompt gives the answer away"
     qid = question_id(draft.kind, draft.source.id, draft.key)
     choices, answer = shuffled(qid, draft.answer, taken)
-    service, category = _service_of(draft.deck, draft.source.id)
     return Question(
         id=qid,
         kind=draft.kind,
@@ -184,7 +188,7 @@ def build_bank(
     kept: list[Question] = []
     prompts: set[str] = set()
     ids: set[str] = set()
-    candidates: list[Question | str] = [_from_draft(d) for d in drafts]
+    candidates: list[Question | str] = [_from_draft(d, view.glossary) for d in drafts]
     candidates.extend(_from_curated(c) for c in curated)
     for candidate in candidates:
         if isinstance(candidate, str):
@@ -201,7 +205,30 @@ def build_bank(
         prompts.add(prompt_key)
         ids.add(candidate.id)
         kept.append(candidate)
-    return QuestionBank(questions=tuple(kept), dropped=dropped)
+    return QuestionBank(questions=tuple(_capped(kept, by_file, dropped)), dropped=dropped)
+
+
+def _capped(questions: list[Question], decks: dict[str, Deck], dropped: Counter[str]) -> list[Question]:
+    """At most PER_LIST generated questions from one list of sibling bullets: one per bullet first,
+    then seconds, in id order, so the choice is stable and spreads over the list."""
+    by_list: dict[tuple[str, str], list[Question]] = {}
+    for q in questions:
+        if q.kind is not QuestionKind.SCENARIO:
+            parent = decks[q.source.file][q.source.id].parent or ""
+            by_list.setdefault((q.source.file, parent), []).append(q)
+    left_out: set[str] = set()
+    for members in by_list.values():
+        if len(members) <= PER_LIST:
+            continue
+        rank: Counter[str] = Counter()
+        ordered = []
+        for q in sorted(members, key=lambda q: q.id):
+            ordered.append((rank[q.source.id], q.id))
+            rank[q.source.id] += 1
+        keep = {qid for _, qid in sorted(ordered)[:PER_LIST]}
+        left_out.update(q.id for q in members if q.id not in keep)
+    dropped["more than a list's share"] += len(left_out)
+    return [q for q in questions if q.id not in left_out]
 
 
 def choice_pools(drafts: list[Draft], view: NotesView) -> dict[str, frozenset[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -15,6 +15,8 @@ class QuizConfig:
     confusable: tuple[tuple[str, ...], ...] = ()
     generic_labels: frozenset[str] = frozenset()
     not_features: frozenset[str] = frozenset()
+    # note id → the values that are valid settings of what the note's number sets (never wrong choices)
+    valid_values: dict[str, frozenset[float]] = field(default_factory=dict)
 
     @property
     def headings_seen(self) -> frozenset[str]:
@@ -56,9 +58,19 @@ def load_quiz_config(path: Path, source: str | None = None) -> tuple[QuizConfig,
             problems.append(Diagnostic(where, 0, "error", f"confusable[{i}]: a list of two or more headings"))
             continue
         groups.append(tuple(group))
+    valid: dict[str, frozenset[float]] = {}
+    for note_id, entry in (data.get("valid_values") or {}).items():
+        values = entry.get("values") if isinstance(entry, dict) else None
+        if not isinstance(values, list) or not all(isinstance(v, int | float) for v in values):
+            problems.append(Diagnostic(where, 0, "error", f"valid_values.{note_id}: needs a list of numbers"))
+            continue
+        if not str((entry or {}).get("source", "")).startswith("https://"):
+            problems.append(Diagnostic(where, 0, "error", f"valid_values.{note_id}: needs a source link"))
+        valid[str(note_id)] = frozenset(float(v) for v in values)
     config = QuizConfig(
         confusable=tuple(groups),
         generic_labels=frozenset(strings("generic_labels")),
         not_features=frozenset(strings("not_features")),
+        valid_values=valid,
     )
     return config, problems

@@ -92,3 +92,42 @@ def reads_alone(text: str, minimum: int = 8) -> bool:
         and not stripped.endswith(_DANGLING_END)
         and not stripped.endswith(("：", ":"))
     )
+
+
+# Labels that name a task, a goal or a relation ('スケールイン・アウトの繰り返し抑制', 'ECRとの連携'), not a
+# thing: their first bullet is advice or one fact among several, never a definition to be asked.
+_TASK_ENDINGS = (
+    "抑制",
+    "高速化",
+    "設定",
+    "監視",
+    "維持",
+    "連携",
+    "統合",
+    "関連",
+    "紐づけ",
+    "管理",
+    "対応",
+    "対策",
+    "バックアップ",
+    "セットアップ",
+    "方法",
+    "手順",
+    "注意",
+    "比較",
+    "移行",
+    "認証",
+)
+_RELATION = ("との", "への", "からの")
+_PARENTHESES = re.compile(r"[（(][^（()）]*[)）]")
+
+
+def names_a_thing(label: str) -> bool:
+    """A label that names a feature, a mode or a component, so its first bullet can define it."""
+    bare = _PARENTHESES.sub("", label).strip()
+    return (
+        looks_like_label(label)
+        and bool(bare)
+        and not bare.endswith(_TASK_ENDINGS)
+        and not any(word in bare for word in _RELATION)
+    )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.notes.model import Deck
 from bot.quiz.model import Question, QuestionKind
 from bot.quiz.quantities import parse_choice
-from bot.quiz.text import contains, same_choice_key
+from bot.quiz.text import MASK, contains, same_choice_key
 
 
 def question_problems(
@@ -19,8 +19,13 @@ def question_problems(
     """
     problems: list[str] = []
     choices = question.choices
-    if not 3 <= len(choices) <= 5:
-        problems.append("needs 3 to 5 choices")
+    if question.kind is QuestionKind.SCENARIO:
+        if not 4 <= len(choices) <= 8:
+            problems.append("needs 4 to 8 choices")
+    elif len(choices) != 4:
+        problems.append("needs 4 choices")
+    if any(MASK in c for c in choices):
+        problems.append("a choice is masked")
     if not 0 <= question.answer < len(choices):
         return [*problems, "answer out of range"]
     if len({same_choice_key(c) for c in choices}) != len(choices):

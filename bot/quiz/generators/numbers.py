@@ -10,7 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from bot.notes.model import Deck, Node, NodeKind
+from bot.notes.model import Deck, Node
+from bot.quiz.context import prompt_context
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.model import QuestionKind
 from bot.quiz.quantities import LADDERS, Quantity, find_quantities, format_value
@@ -18,6 +19,26 @@ from bot.quiz.text import reads_alone
 
 BLANK = "（　?　）"
 _RANGE_HEAD = re.compile(r"^.*?[~～〜\-]\s*")
+# '1つの…', '1回': a count of one reads as an article or a counter word, not knowledge.
+_COUNTERS = ("つ", "個", "回", "台")
+_PER = ("あたり", "当たり", "毎", "ごと")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def _is_article(text: str, q: Quantity) -> bool:
+    """'1つの…', '1回', '1秒あたり': a one that counts nothing the reader must know."""
+    if q.value != 1 or q.is_range:
+        return False
+    return q.unit in _COUNTERS or text[q.end :].lstrip().startswith(_PER)
+
+
+def _in_gloss(text: str, q: Quantity) -> bool:
+    """Inside an unclosed parenthesis: 'アドホック (1回だけの)' glosses a word, it states no fact."""
+    depth = 0
+    for char in text[: q.start]:
+        depth += char in _OPEN
+        depth -= char in _CLOSE and depth > 0
+    return depth > 0
 
 
 def number_drafts(view: NotesView) -> Iterator[Draft]:
@@ -44,27 +65,34 @@ def _facts_with_quantities(view: NotesView) -> list[tuple[Deck, Node, str, list[
 def _draft(
     view: NotesView, deck: Deck, node: Node, text: str, q: Quantity, i: int, seen: dict[str, set[float]]
 ) -> Draft | None:
+    if _is_article(text, q) or _in_gloss(text, q):
+        return None
     prompt_text = text[: q.start] + BLANK + text[q.end :]
-    if not reads_alone(prompt_text.replace(BLANK, "X"), minimum=6) and len(prompt_text) < 10:
+    if not reads_alone(prompt_text.replace(BLANK, "X"), minimum=10):
         return None
-    distractors = _range_distractors(q) if q.is_range else _distractors(q, seen.get(q.unit, set()))
-    if len(distractors) < 2:
+    valid = view.config.valid_values.get(node.id, frozenset())
+    if q.is_range:
+        distractors = _range_distractors(q)
+    else:
+        distractors = _distractors(q, seen.get(q.unit, set()) - valid, valid)
+    if len(distractors) < 3:
         return None
-    crumbs = [n.text for n in deck.ancestors(node.id) if n.kind in (NodeKind.SERVICE, NodeKind.FACT)]
+    context = prompt_context(deck, node, view.config.generic_labels)
     return Draft(
         kind=QuestionKind.NUMBER,
         key=f"number:{i}",
         deck=deck,
         source=node,
-        prompt=f"{' › '.join(crumbs)}\n空欄に入る値はどれか。\n「{prompt_text}」",
+        prompt=f"{context}\n空欄に入る値はどれか。\n「{prompt_text}」",
         answer=q.text if q.is_range else format_value(q.value, q.unit, q.text),
         distractors=tuple(distractors),
         choice_type=f"quantity:{q.unit}",
     )
 
 
-def _distractors(q: Quantity, in_notes: set[float]) -> list[str]:
-    ladder = set(LADDERS.get(q.unit, ()))
+def _distractors(q: Quantity, in_notes: set[float], valid: frozenset[float] = frozenset()) -> list[str]:
+    """Values of the unit, never one that is another valid setting of the same thing (`valid`)."""
+    ladder = set(LADDERS.get(q.unit, ())) - valid
     pool = sorted((in_notes | ladder) - {q.value})
     if q.value == int(q.value) and q.value > 1:
         pool = [v for v in pool if v == int(v)]

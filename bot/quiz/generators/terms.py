@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.notes.model import Deck, Node, NodeKind
+from bot.quiz.context import prompt_context
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.model import QuestionKind
-from bot.quiz.text import MASK, contains, has_japanese, looks_like_label, mask, reads_alone, same_choice_key
+from bot.quiz.text import MASK, contains, has_japanese, mask, names_a_thing, reads_alone, same_choice_key
 from bot.search.text import normalize
 
 # 'AWSTemplateFormatVersion: バージョンを記述', 'One at a time ... 一つずつ置き換え'
@@ -34,7 +35,7 @@ def _pair(view: NotesView, deck: Deck, node: Node) -> Pair | None:
     if match and not _HIRAGANA.search(match["term"]) and not match["term"].startswith("参考"):
         return Pair(match["term"].strip(), match["definition"].strip(), node)
     children = view.facts(deck, node)
-    if not children or not looks_like_label(node.text) or node.text in view.config.generic_labels:
+    if not children or not names_a_thing(node.text) or node.text in view.config.generic_labels:
         return None
     first = children[0]
     # The first child must read as a definition: a sentence of its own, not an item of a list.
@@ -68,17 +69,6 @@ def _overlap(a: str, b: str) -> bool:
     return ka in kb or kb in ka
 
 
-def _context(deck: Deck, parent: Node) -> str:
-    """Service and topic labels above the group; sentence-like bullets are left out."""
-    chain = [*deck.ancestors(parent.id), parent]
-    crumbs = [
-        n.text
-        for n in chain
-        if n.kind is NodeKind.SERVICE or (n.kind is NodeKind.FACT and looks_like_label(n.text))
-    ]
-    return " › ".join(crumbs)
-
-
 def term_drafts(view: NotesView) -> Iterator[Draft]:
     for deck in view.decks:
         for parent in deck.walk():
@@ -91,9 +81,12 @@ def term_drafts(view: NotesView) -> Iterator[Draft]:
 
 
 def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) -> Iterator[Draft]:
-    context = _context(deck, parent)
+    context = prompt_context(deck, pairs[0].node, view.config.generic_labels)
     group_type = f"{parent.id}"
     masked = {id(p): mask(p.definition, _synonyms(view, p.term)) for p in pairs}
+    # A definition that names its own term cannot be a choice: masking it would put 〇〇 in a choice,
+    # and leaving it would give the answer away. Such definitions are only ever asked in the prompt.
+    plain = {id(p) for p in pairs if MASK not in masked[id(p)] and not contains(p.definition, p.term)}
     for pair in pairs:
         others = [p for p in pairs if p is not pair]
         # A sibling whose definition says the same as this one would be right too.
@@ -116,17 +109,17 @@ def _group_drafts(view: NotesView, deck: Deck, parent: Node, pairs: list[Pair]) 
                 choice_type=f"term:{group_type}",
                 also_right=frozenset(same_definition),
             )
-        if not readable(definition, pair.definition):
+        if id(pair) not in plain or not readable(definition, pair.definition):
             continue
-        choices = [masked[id(p)] for p in others if readable(masked[id(p)], p.definition)]
+        choices = [p.definition for p in others if id(p) in plain and readable(p.definition, p.definition)]
         yield Draft(
             kind=QuestionKind.TERM,
             key="term",
             deck=deck,
             source=pair.node,
             prompt=f"{context} の「{pair.term}」の説明として正しいものはどれか。",
-            answer=masked[id(pair)],
+            answer=pair.definition,
             distractors=tuple(choices),
             choice_type=f"definition:{group_type}",
-            also_right=frozenset(masked[id(p)] for p in others if p.term in same_definition),
+            also_right=frozenset(p.definition for p in others if p.term in same_definition),
         )
