@@ -17,17 +17,21 @@ from adapters.clock import SystemClock
 from adapters.console import ConsoleMessenger, render_text, run_console
 from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings, load_settings
-from bot.content import bank_of, check_files, load_content
+from bot.content import bank_of, bank_problems, check_files, load_content
 from bot.i18n import Messages
 from bot.lookup import ask_reply, problem_reply, topics_reply
 from bot.notes.model import Diagnostic
 from bot.practice import resolve_scope
 from bot.quiz.bank import QuestionBank
+from bot.quiz.blueprint import Blueprint
 from bot.quiz.curated import question_files
+from bot.quiz.model import Question
 from bot.search import SearchEngine, SearchOutcome
 from bot.stats_commands import valid_week
 from bot.storage.database import DatabaseNewerThanCode, StorageUnavailable, safe_url
 from bot.storage.refs import ChannelRef
+
+YEAR_OF_POSTS = 261  # weekday posts in a year: a channel on the default mon-fri schedule
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,7 +145,14 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "ask":
         return ask(core.engine, messages, args.query, as_json=args.json)
     if args.command == "questions":
-        return list_questions(core.bank, core.engine, args.kind, args.service, as_json=args.json)
+        return list_questions(
+            core.bank,
+            core.engine,
+            args.kind,
+            args.service,
+            as_json=args.json,
+            blueprint=core.content.blueprint,
+        )
     return 2
 
 
@@ -248,7 +259,12 @@ async def _simulate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def list_questions(
-    bank: QuestionBank, engine: SearchEngine, kind: str | None, service: str | None, as_json: bool
+    bank: QuestionBank,
+    engine: SearchEngine,
+    kind: str | None,
+    service: str | None,
+    as_json: bool,
+    blueprint: Blueprint | None = None,
 ) -> int:
     scope = resolve_scope(bank, engine, service or "")
     if scope is None:
@@ -264,7 +280,31 @@ def list_questions(
     print(f"{len(selected)} questions, {len({q.service for q in selected})} services")
     for name, counter in (("kind", by_kind), ("category", by_category)):
         print(f"by {name}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
+    if blueprint is not None and blueprint.domains:
+        for line in domain_lines(selected, blueprint):
+            print(line)
     return 0
+
+
+def domain_lines(questions: Sequence[Question], blueprint: Blueprint) -> list[str]:
+    """Questions per exam domain (by primary domain) beside the exam's weight, and where the bank is
+    too short for a year of daily questions at that weight without repeats."""
+    on_exam = [q for q in questions if q.on_exam]
+    primary = Counter(q.domains[0] for q in on_exam)
+    lines = [f"exam domains ({len(on_exam)} on the exam, {len(questions) - len(on_exam)} off it):"]
+    short = []
+    for domain in blueprint.domains:
+        count = primary[domain.code]
+        share = count / len(on_exam) if on_exam else 0.0
+        lines.append(
+            f"  {domain.code:<11} {count:>4}  {share:6.1%} of the bank, {domain.weight}% of the exam"
+        )
+        yearly = round(YEAR_OF_POSTS * domain.weight / 100)
+        if count < yearly:
+            short.append(f"{domain.code} ({count} questions for ~{yearly} daily posts a year)")
+    if short:
+        lines.append("short for a year without repeats: " + ", ".join(short))
+    return lines
 
 
 def ask(engine: SearchEngine, messages: Messages, words: list[str], as_json: bool) -> int:
@@ -309,7 +349,8 @@ def check_content(settings: Settings, files: list[Path]) -> int:
     if not files:
         content = load_content(settings.content_path())
         diagnostics.extend(content.diagnostics)
-        checked = len(content.decks) + 2 + len(question_files(settings.content_path()))
+        diagnostics.extend(bank_problems(content, bank_of(content)))
+        checked = len(content.decks) + 3 + len(question_files(settings.content_path()))
     else:
         diagnostics.extend(check_files(files, settings.content_path()))
         checked = len(files)

@@ -10,6 +10,7 @@ from bot.notes.loader import display_name, load_decks, note_files
 from bot.notes.model import Deck, Diagnostic
 from bot.notes.parser import parse_file
 from bot.quiz.bank import QuestionBank, build_bank
+from bot.quiz.blueprint import Blueprint, load_blueprint, rule_problems
 from bot.quiz.config import QuizConfig, load_quiz_config
 from bot.quiz.curated import CuratedQuestion, load_curated, question_files
 from bot.search.glossary import Glossary, load_glossary
@@ -23,6 +24,7 @@ class Content:
     diagnostics: tuple[Diagnostic, ...]
     quiz_config: QuizConfig = field(default_factory=QuizConfig)
     curated: tuple[CuratedQuestion, ...] = ()
+    blueprint: Blueprint = field(default_factory=Blueprint)
 
 
 def load_content(content_dir: Path) -> Content:
@@ -61,12 +63,36 @@ def load_content(content_dir: Path) -> Content:
         files, notes.decks, {f: display_name(f, content_dir.parent) for f in files}
     )
     diagnostics.extend(curated_problems)
-    return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated))
+    exam_path = content_dir / "exam.yaml"
+    exam_name = display_name(exam_path, content_dir.parent)
+    blueprint, exam_problems = load_blueprint(exam_path, exam_name)
+    diagnostics.extend(exam_problems)
+    diagnostics.extend(rule_problems(blueprint, notes.decks, exam_name))
+    unknown = {d for c in curated for d in c.domains} - set(blueprint.codes)
+    if blueprint.domains and unknown:
+        diagnostics.append(
+            Diagnostic(exam_name, 0, "error", f"questions name unknown domains: {sorted(unknown)}")
+        )
+    return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated), blueprint)
 
 
 def bank_of(content: Content) -> QuestionBank:
-    """The question bank of the content: questions generated from the notes plus the curated ones."""
-    return build_bank(content.decks, content.glossary, content.quiz_config, content.curated)
+    """The question bank of the content: questions generated from the notes plus the curated ones,
+    tagged with exam domains."""
+    return build_bank(
+        content.decks, content.glossary, content.quiz_config, content.curated, content.blueprint
+    )
+
+
+def bank_problems(content: Content, bank: QuestionBank) -> list[Diagnostic]:
+    """Questions the exam blueprint leaves untagged: neither a domain nor marked off the exam."""
+    if not content.blueprint.domains:
+        return []
+    return [
+        Diagnostic(q.source.file, q.source.line, "error", f"question {q.id} has no exam domain")
+        for q in bank.questions
+        if not q.domains and q.off_exam is None
+    ]
 
 
 def check_files(paths: list[Path], content_dir: Path) -> list[Diagnostic]:
@@ -96,6 +122,9 @@ def check_files(paths: list[Path], content_dir: Path) -> list[Diagnostic]:
             diagnostics.extend(load_glossary(path)[1])
         elif path.name.startswith("quiz"):
             diagnostics.extend(load_quiz_config(path)[1])
+        elif path.name.startswith("exam"):
+            blueprint, problems = load_blueprint(path)
+            diagnostics.extend([*problems, *rule_problems(blueprint, decks, str(path))])
         else:
             diagnostics.extend(load_curated([path], tuple(decks))[1])
     return diagnostics

@@ -101,7 +101,17 @@ def test_questions_json_prints_the_bank_with_filters(capsys: pytest.CaptureFixtu
     assert main(["questions", "--json"]) == 0
     bank = json.loads(capsys.readouterr().out)
     assert len(bank) >= 250
-    assert set(bank[0]) == {"id", "kind", "prompt", "choices", "answer", "explanation", "source"}
+    assert set(bank[0]) == {
+        "id",
+        "kind",
+        "prompt",
+        "choices",
+        "answer",
+        "explanation",
+        "source",
+        "domains",
+        "exam",
+    }
     assert set(bank[0]["source"]) == {"id", "path", "line"}
     assert main(["questions", "--json", "--kind", "number", "--service", "ddb"]) == 0
     numbers = json.loads(capsys.readouterr().out)

@@ -7,8 +7,10 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from bot.notes.model import Deck, NodeKind
+from bot.quiz.blueprint import Blueprint, topic_of
 from bot.quiz.config import QuizConfig
 from bot.quiz.curated import CuratedQuestion
 from bot.quiz.drafts import Draft, NotesView
@@ -170,6 +172,7 @@ def _from_curated(item: CuratedQuestion) -> Question:
         category=category,
         choice_type="option",
         cites=tuple(n.id for n in item.notes),
+        domains=item.domains,
     )
 
 
@@ -178,8 +181,10 @@ def build_bank(
     glossary: Glossary,
     config: QuizConfig,
     curated: Iterable[CuratedQuestion] = (),
+    blueprint: Blueprint | None = None,
 ) -> QuestionBank:
-    """Generate, check and deduplicate. Fewer sound questions beat many doubtful ones."""
+    """Generate, check, deduplicate and tag with exam domains. Fewer sound questions beat many
+    doubtful ones."""
     view = NotesView(decks, glossary, config)
     dropped: Counter[str] = Counter()
     drafts = [d for generate in GENERATORS for d in generate(view)]
@@ -190,6 +195,8 @@ def build_bank(
     ids: set[str] = set()
     candidates: list[Question | str] = [_from_draft(d, view.glossary) for d in drafts]
     candidates.extend(_from_curated(c) for c in curated)
+    if blueprint is not None:
+        candidates = [c if isinstance(c, str) else _tagged(c, by_file, blueprint) for c in candidates]
     for candidate in candidates:
         if isinstance(candidate, str):
             dropped[candidate] += 1
@@ -229,6 +236,13 @@ def _capped(questions: list[Question], decks: dict[str, Deck], dropped: Counter[
         left_out.update(q.id for q in members if q.id not in keep)
     dropped["more than a list's share"] += len(left_out)
     return [q for q in questions if q.id not in left_out]
+
+
+def _tagged(question: Question, decks: dict[str, Deck], blueprint: Blueprint) -> Question:
+    """The question with its topic's exam tags (a curated question's own domains come first)."""
+    tags = blueprint.tags_of(*topic_of(decks[question.source.file], question.source.id))
+    domains = question.domains or tags.domains
+    return replace(question, domains=domains, off_exam=None if question.domains else tags.off_exam)
 
 
 def choice_pools(drafts: list[Draft], view: NotesView) -> dict[str, frozenset[str]]:

@@ -14,6 +14,7 @@ from bot.quiz.text import same_choice_key
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,59}$")
 _FIELDS = {"id", "prompt", "choices", "answer", "explanation", "notes"}
+_OPTIONAL = {"domains"}  # exam domains, primary first; otherwise those of the first cited note's topic
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class CuratedQuestion:
     explanation: str
     notes: tuple[Node, ...]
     deck: Deck
+    domains: tuple[str, ...] = ()
 
 
 def question_files(content_dir: Path) -> list[Path]:
@@ -92,8 +94,8 @@ def _check(
     if missing:
         error(f"{label}: missing {', '.join(sorted(missing))}")
         return None
-    if set(item) - _FIELDS:
-        error(f"{label}: unknown fields {', '.join(sorted(set(item) - _FIELDS))}")
+    if set(item) - _FIELDS - _OPTIONAL:
+        error(f"{label}: unknown fields {', '.join(sorted(set(item) - _FIELDS - _OPTIONAL))}")
     if not _ID.match(qid):
         error(f"{label}: id must be 3-60 characters of a-z, 0-9 and '-'")
         return None
@@ -132,6 +134,10 @@ def _check(
         if not isinstance(item[field], str) or not item[field].strip():
             error(f"{label}: {field} must be text")
             return None
+    domains = item.get("domains") or []
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+        error(f"{label}: domains must be a list of domain codes")
+        return None
     return CuratedQuestion(
         id=qid,
         prompt=item["prompt"].strip(),
@@ -140,4 +146,5 @@ def _check(
         explanation=item["explanation"].strip(),
         notes=cited_nodes,
         deck=nodes[str(cited[0])][0],
+        domains=tuple(domains),
     )

@@ -40,6 +40,13 @@ class Question:
     category: str
     choice_type: str  # what every choice is: 'definition', 'term', 'service', a unit such as '秒'
     cites: tuple[str, ...] = ()  # every note id the question rests on
+    domains: tuple[str, ...] = ()  # exam domains, primary first (content/exam.yaml)
+    off_exam: str | None = None  # why it is not exam material (retired, trivia…), if it is not
+
+    @property
+    def on_exam(self) -> bool:
+        """Exam material: tagged with a domain and not marked off the exam."""
+        return self.off_exam is None and bool(self.domains)
 
     @property
     def correct_choice(self) -> str:
@@ -55,4 +62,6 @@ class Question:
             "answer": self.answer,
             "explanation": self.explanation,
             "source": {"id": self.source.id, "path": list(self.source.path), "line": self.source.line},
+            "domains": list(self.domains),
+            "exam": self.on_exam,
         }
