@@ -69,7 +69,7 @@ def build_core(settings: Settings, clock: Clock, store: CardStore | None = None)
     for problem in content.diagnostics:
         level = logging.ERROR if problem.severity == "error" else logging.DEBUG
         log.log(level, "%s", problem)
-    engine = SearchEngine.build(list(content.decks), content.glossary)
+    engine = SearchEngine.build(list(content.decks), content.glossary, content.errata)
     # Built on first use (or by `run` in a worker thread once it is listening): it is the slowest
     # part of starting, and nothing needs it to answer `/dop ask`.
     bank = QuestionBank.lazy(lambda: bank_of(content))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.notes.errata import Erratum, corrected, load_errata
 from bot.notes.loader import display_name, load_decks, note_files
 from bot.notes.model import Deck, Diagnostic
 from bot.notes.parser import parse_file
@@ -25,62 +26,75 @@ class Content:
     quiz_config: QuizConfig = field(default_factory=QuizConfig)
     curated: tuple[CuratedQuestion, ...] = ()
     blueprint: Blueprint = field(default_factory=Blueprint)
+    errata: dict[str, Erratum] = field(default_factory=dict)
 
 
 def load_content(content_dir: Path) -> Content:
-    """Parse every deck and the aliases file. Problems are collected, never raised."""
-    # Files are named from the project root ('content/notes/dop.md') wherever the bot runs.
-    notes = load_decks(note_files(content_dir), base=content_dir.parent)
-    aliases = content_dir / "aliases.yaml"
-    glossary, problems = load_glossary(aliases, display_name(aliases, content_dir.parent))
-    diagnostics = list(notes.diagnostics) + problems
-    headings = {normalize(n.text) for deck in notes.decks for n in deck.services()}
-    for heading in sorted({h for hs in glossary.service_aliases.values() for h in hs} - headings):
-        diagnostics.append(
-            Diagnostic(
-                display_name(aliases, content_dir.parent),
-                0,
-                "warning",
-                f"service '{heading}' is not a heading of any deck",
-            )
-        )
+    """Parse every deck and the data files beside them. Problems are collected, never raised."""
+    root = content_dir.parent  # files are named from the project root ('content/notes/dop.md')
+
+    def named(path: Path) -> str:
+        return display_name(path, root)
+
+    notes = load_decks(note_files(content_dir), base=root)
+    diagnostics = list(notes.diagnostics)
     if not notes.decks:
-        where = display_name(content_dir / "notes", content_dir.parent)
-        diagnostics.append(Diagnostic(where, 0, "error", "no notes files (*.md) found"))
-    quiz_path = content_dir / "quiz.yaml"
-    quiz_config, quiz_problems = load_quiz_config(quiz_path, display_name(quiz_path, content_dir.parent))
-    diagnostics.extend(quiz_problems)
-    for heading in sorted(
-        quiz_config.headings_seen - {n.text for deck in notes.decks for n in deck.services()}
-    ):
         diagnostics.append(
-            Diagnostic(
-                display_name(quiz_path, content_dir.parent), 0, "warning", f"'{heading}' is not a heading"
-            )
+            Diagnostic(named(content_dir / "notes"), 0, "error", "no notes files (*.md) found")
         )
-    files = question_files(content_dir)
-    curated, curated_problems = load_curated(
-        files, notes.decks, {f: display_name(f, content_dir.parent) for f in files}
+    errata, problems = load_errata(
+        content_dir / "errata.yaml", notes.decks, named(content_dir / "errata.yaml")
     )
-    diagnostics.extend(curated_problems)
-    exam_path = content_dir / "exam.yaml"
-    exam_name = display_name(exam_path, content_dir.parent)
-    blueprint, exam_problems = load_blueprint(exam_path, exam_name)
-    diagnostics.extend(exam_problems)
-    diagnostics.extend(rule_problems(blueprint, notes.decks, exam_name))
+    diagnostics.extend(problems)
+    as_asked, left_out = corrected(notes.decks, errata)
+    glossary, problems = load_glossary(content_dir / "aliases.yaml", named(content_dir / "aliases.yaml"))
+    diagnostics.extend(problems)
+    diagnostics.extend(_unknown_headings(glossary, notes.decks, named(content_dir / "aliases.yaml")))
+    quiz_config, problems = load_quiz_config(content_dir / "quiz.yaml", named(content_dir / "quiz.yaml"))
+    diagnostics.extend(problems)
+    asked = {n.text for deck in as_asked for n in deck.services()}
+    diagnostics.extend(
+        Diagnostic(named(content_dir / "quiz.yaml"), 0, "warning", f"'{heading}' is not a heading")
+        for heading in sorted(quiz_config.headings_seen - asked)
+    )
+    files = question_files(content_dir)
+    curated, problems = load_curated(files, notes.decks, {f: named(f) for f in files})
+    diagnostics.extend(problems)
+    for item in curated:
+        wrong = [n.id for n in item.notes if n.id in left_out]
+        if wrong:
+            message = f"question '{item.id}' cites notes an erratum corrects without a fix: {wrong}"
+            diagnostics.append(Diagnostic(named(content_dir / "questions"), 0, "error", message))
+    blueprint, problems = load_blueprint(content_dir / "exam.yaml", named(content_dir / "exam.yaml"))
+    diagnostics.extend(problems)
+    diagnostics.extend(rule_problems(blueprint, notes.decks, named(content_dir / "exam.yaml")))
     unknown = {d for c in curated for d in c.domains} - set(blueprint.codes)
     if blueprint.domains and unknown:
-        diagnostics.append(
-            Diagnostic(exam_name, 0, "error", f"questions name unknown domains: {sorted(unknown)}")
-        )
-    return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated), blueprint)
+        message = f"questions name unknown domains: {sorted(unknown)}"
+        diagnostics.append(Diagnostic(named(content_dir / "exam.yaml"), 0, "error", message))
+    return Content(notes.decks, glossary, tuple(diagnostics), quiz_config, tuple(curated), blueprint, errata)
+
+
+def _unknown_headings(glossary: Glossary, decks: tuple[Deck, ...], source: str) -> list[Diagnostic]:
+    """Aliases for services no deck has: a renamed heading would silently lose its aliases."""
+    headings = {normalize(n.text) for deck in decks for n in deck.services()}
+    named = {h for hs in glossary.service_aliases.values() for h in hs}
+    return [
+        Diagnostic(source, 0, "warning", f"service '{heading}' is not a heading of any deck")
+        for heading in sorted(named - headings)
+    ]
 
 
 def bank_of(content: Content) -> QuestionBank:
-    """The question bank of the content: questions generated from the notes plus the curated ones,
-    tagged with exam domains."""
+    """The question bank of the content: questions generated from the notes as the errata correct
+    them, plus the curated ones, tagged with exam domains."""
     return build_bank(
-        content.decks, content.glossary, content.quiz_config, content.curated, content.blueprint
+        content.decks,
+        content.glossary,
+        content.quiz_config,
+        content.curated,
+        content.blueprint,
+        content.errata,
     )
 
 
@@ -122,6 +136,8 @@ def check_files(paths: list[Path], content_dir: Path) -> list[Diagnostic]:
             diagnostics.extend(load_glossary(path)[1])
         elif path.name.startswith("quiz"):
             diagnostics.extend(load_quiz_config(path)[1])
+        elif path.name.startswith("errata"):
+            diagnostics.extend(load_errata(path, decks, str(path))[1])
         elif path.name.startswith("exam"):
             blueprint, problems = load_blueprint(path)
             diagnostics.extend([*problems, *rule_problems(blueprint, decks, str(path))])

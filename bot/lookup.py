@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.clip import clip
 from bot.commands import SUBCOMMANDS
 from bot.i18n import Messages
+from bot.notes.errata import Erratum
 from bot.replies import Field, Reply, ReplyKind
 from bot.search import MAX_QUERY_CHARS, Hit, Problem, SearchEngine, SearchOutcome
 
@@ -17,13 +20,13 @@ def ask_reply(engine: SearchEngine, messages: Messages, query: str) -> Reply:
     outcome = engine.search(query, limit=1 + OTHER_CANDIDATES)  # only these are shown
     if outcome.problem is not None or not outcome.hits:
         return problem_reply(outcome, messages)
-    return answer_reply(outcome, messages)
+    return answer_reply(outcome, messages, engine.errata)
 
 
 def share_reply(engine: SearchEngine, messages: Messages, note_id: str) -> Reply | None:
     """A passage someone chose to share with the channel, or None if it has left the notes."""
     hit = engine.passage(note_id)
-    return hit_reply(hit, messages) if hit is not None else None
+    return hit_reply(hit, messages, errata=engine.errata) if hit is not None else None
 
 
 def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
@@ -44,12 +47,18 @@ def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
     )
 
 
-def hit_reply(hit: Hit, messages: Messages, others: tuple[Hit, ...] = ()) -> Reply:
-    """One passage with its breadcrumb, references and source; other candidates as one-liners."""
+def hit_reply(
+    hit: Hit, messages: Messages, others: tuple[Hit, ...] = (), errata: Mapping[str, Erratum] | None = None
+) -> Reply:
+    """One passage with its breadcrumb, references and source; other candidates as one-liners.
+    The passage carries the ⚠ corrections in the notes' language; other languages get them as a field."""
     fields: tuple[Field, ...] = ()
+    translated = [errata[c].correction(messages.locale) for c in hit.corrected if errata and c in errata]
+    if messages.locale != "ja" and translated:
+        fields += (Field(messages("ask.corrections"), "\n".join(f"⚠ {t}" for t in translated)),)
     if others:
         lines = "\n".join(BREADCRUMB_SEPARATOR.join(h.breadcrumb) for h in others)
-        fields = (Field(messages("ask.others"), lines),)
+        fields += (Field(messages("ask.others"), lines),)
     return Reply(
         title=BREADCRUMB_SEPARATOR.join(hit.path),
         body=hit.text,
@@ -61,9 +70,11 @@ def hit_reply(hit: Hit, messages: Messages, others: tuple[Hit, ...] = ()) -> Rep
     )
 
 
-def answer_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
+def answer_reply(
+    outcome: SearchOutcome, messages: Messages, errata: Mapping[str, Erratum] | None = None
+) -> Reply:
     """The best hit as a passage; the next two as one-line breadcrumbs."""
-    return hit_reply(outcome.hits[0], messages, outcome.hits[1 : 1 + OTHER_CANDIDATES])
+    return hit_reply(outcome.hits[0], messages, outcome.hits[1 : 1 + OTHER_CANDIDATES], errata)
 
 
 def topics_reply(engine: SearchEngine, messages: Messages, service: str) -> Reply:

@@ -22,7 +22,7 @@ def content() -> Content:
 
 @pytest.fixture(scope="session")
 def engine(content: Content) -> SearchEngine:
-    return SearchEngine.build(list(content.decks), content.glossary)
+    return SearchEngine.build(list(content.decks), content.glossary, content.errata)
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def test_questions_json_prints_the_bank_with_filters(capsys: pytest.CaptureFixtu
 def test_questions_summary_counts_kinds_and_categories(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["questions"]) == 0
     out = capsys.readouterr().out
-    assert "by kind: definition" in out and "term" in out and "by category:" in out
+    assert "by kind: " in out and "definition" in out and "term" in out and "by category:" in out
 
 
 def test_content_check_reports_bad_curated_questions(

@@ -6,6 +6,7 @@ import unicodedata
 from collections import Counter
 
 from bot.content import Content
+from bot.notes.errata import corrected
 from bot.notes.model import NodeKind
 from bot.notes.parser import parse_notes
 from bot.quiz.bank import QuestionBank, build_bank, shuffled
@@ -34,8 +35,8 @@ def test_the_notes_give_at_least_180_sound_questions_over_25_services(
 
 
 def test_every_question_obeys_the_rules(bank: QuestionBank, content: Content) -> None:
-    decks = {d.source: d for d in content.decks}
-    headings = {s.text for d in content.decks for s in d.services()}
+    decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
+    headings = {s.text for d in decks.values() for s in d.services()}
     prompts: set[str] = set()
     for q in bank.questions:
         assert len(q.choices) == 4 or (q.kind is QuestionKind.SCENARIO and len(q.choices) > 4), q.id
@@ -61,7 +62,7 @@ def test_every_question_obeys_the_rules(bank: QuestionBank, content: Content) ->
 def test_term_and_definition_choices_come_from_the_same_sibling_group(
     bank: QuestionBank, content: Content
 ) -> None:
-    decks = {d.source: d for d in content.decks}
+    decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
     for q in bank.select(kind="definition"):
         deck = decks[q.source.file]
         parent = deck[deck[q.source.id].parent or ""]
@@ -103,7 +104,7 @@ def test_ids_and_choice_order_are_stable_and_local_to_their_note(content: Conten
         text.replace("デフォルト値は300秒である。", "デフォルト値は600秒である。"), content.decks[0].source
     ).deck
     assert edited_deck is not None
-    edited = build_bank((edited_deck,), content.glossary, content.quiz_config)
+    edited = build_bank((edited_deck, *content.decks[1:]), content.glossary, content.quiz_config)
     changed = {q.id for q in first.questions} ^ {q.id for q in edited.questions}
     sources = {q.source.path[-1] for q in [*first.questions, *edited.questions] if q.id in changed}
     assert changed and sources <= {"デフォルト値は300秒である。", "デフォルト値は600秒である。"}
@@ -116,7 +117,7 @@ def test_shuffle_is_deterministic_per_question_id() -> None:
 
 
 def test_the_validator_catches_unsound_questions(content: Content, bank: QuestionBank) -> None:
-    decks = {d.source: d for d in content.decks}
+    decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
     good = bank.select(kind="service")[0]
     pools = {"service": frozenset({s.text for d in content.decks for s in d.services()})}
     assert question_problems(good, decks, pools) == []
@@ -218,7 +219,7 @@ def test_a_list_gives_at_most_its_share_and_prompts_keep_only_service_and_topic(
 ) -> None:
     from bot.quiz.bank import PER_LIST
 
-    decks = {d.source: d for d in content.decks}
+    decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
     per_list = Counter(
         (q.source.file, decks[q.source.file][q.source.id].parent)
         for q in bank.questions

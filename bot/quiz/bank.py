@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from bot.notes.errata import Errata, corrected
 from bot.notes.model import Deck, NodeKind
 from bot.quiz.blueprint import Blueprint, topic_of
 from bot.quiz.config import QuizConfig
@@ -24,7 +25,7 @@ from bot.search.passage import render_passage
 
 CHOICES = 4
 EXPLANATION_LIMIT = 700
-PER_LIST = 8  # questions drawn from one list of bullets: a long list must not fill the bank
+PER_LIST = 10  # questions drawn from one list of bullets: a long list must not fill the bank
 
 
 class QuestionBank:
@@ -156,10 +157,12 @@ def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
     )
 
 
-def _from_curated(item: CuratedQuestion) -> Question:
-    first = item.notes[0]
-    service, category = _service_of(item.deck, first.id)
-    quotes = "\n".join(f"出典: {' › '.join([*item.deck.breadcrumb(n.id), n.text])}" for n in item.notes)
+def _from_curated(item: CuratedQuestion, deck: Deck) -> Question:
+    """`deck` is the item's deck as corrected by the errata: quotes show the corrected text."""
+    notes = [deck[n.id] for n in item.notes]
+    first = notes[0]
+    service, category = _service_of(deck, first.id)
+    quotes = "\n".join(f"出典: {' › '.join([*deck.breadcrumb(n.id), n.text])}" for n in notes)
     return Question(
         id=item.id,
         kind=QuestionKind.SCENARIO,
@@ -167,11 +170,11 @@ def _from_curated(item: CuratedQuestion) -> Question:
         choices=item.choices,
         answer=item.answer,
         explanation=f"{item.explanation}\n{quotes}",
-        source=Source(first.id, (*item.deck.breadcrumb(first.id), first.text), first.line, item.deck.source),
+        source=Source(first.id, (*deck.breadcrumb(first.id), first.text), first.line, deck.source),
         service=service,
         category=category,
         choice_type="option",
-        cites=tuple(n.id for n in item.notes),
+        cites=tuple(n.id for n in notes),
         domains=item.domains,
     )
 
@@ -182,21 +185,35 @@ def build_bank(
     config: QuizConfig,
     curated: Iterable[CuratedQuestion] = (),
     blueprint: Blueprint | None = None,
+    errata: Errata | None = None,
 ) -> QuestionBank:
-    """Generate, check, deduplicate and tag with exam domains. Fewer sound questions beat many
-    doubtful ones."""
-    view = NotesView(decks, glossary, config)
+    """Generate, check, deduplicate and tag with exam domains. Questions see the notes as corrected
+    by the errata. Fewer sound questions beat many doubtful ones."""
+    as_written = {deck.source: deck for deck in decks}  # the exam rules name topics as the team wrote them
+    decks, left_out = corrected(decks, errata or {})
+    former = {
+        deck[s.id].text: s.text
+        for deck in decks
+        for s in as_written[deck.source].services()
+        if deck[s.id].text != s.text
+    }
+    view = NotesView(decks, glossary, config, left_out, former)
     dropped: Counter[str] = Counter()
     drafts = [d for generate in GENERATORS for d in generate(view)]
     pools = choice_pools(drafts, view)
-    by_file = {deck.source: deck for deck in decks}
+    by_file = {deck.source: deck for deck in decks}  # the corrected decks
     kept: list[Question] = []
     prompts: set[str] = set()
     ids: set[str] = set()
     candidates: list[Question | str] = [_from_draft(d, view.glossary) for d in drafts]
-    candidates.extend(_from_curated(c) for c in curated)
+    candidates.extend(
+        "cites a note with an erratum"
+        if left_out.intersection(n.id for n in c.notes)
+        else _from_curated(c, by_file[c.deck.source])
+        for c in curated
+    )
     if blueprint is not None:
-        candidates = [c if isinstance(c, str) else _tagged(c, by_file, blueprint) for c in candidates]
+        candidates = [c if isinstance(c, str) else _tagged(c, as_written, blueprint) for c in candidates]
     for candidate in candidates:
         if isinstance(candidate, str):
             dropped[candidate] += 1

@@ -38,21 +38,35 @@ class NotesView:
     decks: tuple[Deck, ...]
     glossary: Glossary
     config: QuizConfig
+    left_out: frozenset[str] = frozenset()  # bullets an erratum says not to ask about
+    # heading as the questions name it → as the notes (and aliases.yaml) name it, where an erratum renamed it
+    former: dict[str, str] = field(default_factory=dict)
     services: list[tuple[Deck, Node]] = field(init=False)
     category_of: dict[str, str] = field(init=False)
     names_of: dict[str, set[str]] = field(init=False)
     _folded_names: dict[str, tuple[str, ...]] = field(init=False)  # names_of, normalised once
 
     def __post_init__(self) -> None:
-        self.services = [(deck, s) for deck in self.decks for s in deck.services()]
+        self.services = [
+            (deck, s) for deck in self.decks for s in deck.services() if s.id not in self.left_out
+        ]
         self.category_of = {}
         for deck, service in self.services:
             parent = deck[service.parent] if service.parent else None
             self.category_of[service.text] = (
                 parent.text if parent and parent.kind is NodeKind.CATEGORY else ""
             )
-        by_heading = self.glossary.with_headings(self.headings()).aliases_by_heading()
-        self.names_of = {s.text: {*by_heading.get(normalize(s.text), ()), s.text} for _, s in self.services}
+        headings = [*self.headings(), *self.former.values()]
+        by_heading = self.glossary.with_headings(headings).aliases_by_heading()
+        self.names_of = {}
+        for _, service in self.services:
+            old = self.former.get(service.text, service.text)
+            self.names_of[service.text] = {
+                *by_heading.get(normalize(service.text), ()),
+                *by_heading.get(normalize(old), ()),
+                service.text,
+                old,
+            }
         self._folded_names = {
             heading: tuple(dict.fromkeys(map(normalize, names))) for heading, names in self.names_of.items()
         }
@@ -61,8 +75,8 @@ class NotesView:
         return [s.text for _, s in self.services]
 
     def facts(self, deck: Deck, node: Node) -> list[Node]:
-        """The node's children that carry study content."""
-        return deck.fact_children(node.id)
+        """The node's children that carry study content (and may be asked about)."""
+        return [n for n in deck.fact_children(node.id) if n.id not in self.left_out]
 
     def distractor_services(self, heading: str) -> list[str]:
         """Same category first, then services people confuse with it, then the rest in deck order."""

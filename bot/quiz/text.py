@@ -123,11 +123,13 @@ _PARENTHESES = re.compile(r"[（(][^（()）]*[)）]")
 
 
 def names_a_thing(label: str) -> bool:
-    """A label that names a feature, a mode or a component, so its first bullet can define it."""
+    """A label that names a feature, a mode or a component, so its first bullet can define it.
+    Hiragana marks a phrase ('高速な回復性', 'EC2におけるCanaryリリース'), not a name."""
     bare = _PARENTHESES.sub("", label).strip()
     return (
         looks_like_label(label)
         and bool(bare)
+        and not _HIRAGANA.search(bare)
         and not bare.endswith(_TASK_ENDINGS)
         and not any(word in bare for word in _RELATION)
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.notes.model import Deck
+from bot.notes.errata import Erratum
+from bot.notes.model import Deck, Link
 from bot.search.glossary import Glossary
 from bot.search.index import FloatArray, IntArray, SearchIndex, build_index
-from bot.search.passage import passage_refs, render_passage
+from bot.search.passage import MAX_REFS, passage_refs, render_passage
 from bot.search.query import Form, QueryPlan, QueryReader
 from bot.search.results import Hit, Problem, SearchOutcome
 from bot.search.text import normalize
@@ -42,7 +44,9 @@ class SearchEngine:
 
     index: SearchIndex
     glossary: Glossary
+    errata: Mapping[str, Erratum] = field(default_factory=dict)  # the project's corrections, by note id
     reader: QueryReader = field(init=False)
+    _warnings: dict[str, str] = field(init=False)  # the ⚠ line of each corrected bullet
     _service_names: dict[str, str] = field(init=False)
     _heading_of_alias: dict[str, str] = field(init=False)  # alias → the first heading it names
     _topic_labels: list[str] = field(init=False)
@@ -50,6 +54,7 @@ class SearchEngine:
 
     def __post_init__(self) -> None:
         self.reader = QueryReader(self.glossary, self.index)
+        self._warnings = {note_id: e.ja for note_id, e in self.errata.items()}
         self._position = {node_id: i for i, node_id in enumerate(self.index.node_ids)}
         self._service_names = {
             heading: self.index.node(ids[0]).text for heading, ids in self.index.service_index.items()
@@ -61,9 +66,11 @@ class SearchEngine:
         self._topic_labels = sorted({self.index.node(int(i)).text for i in topics})
 
     @classmethod
-    def build(cls, decks: list[Deck], glossary: Glossary) -> SearchEngine:
+    def build(
+        cls, decks: list[Deck], glossary: Glossary, errata: Mapping[str, Erratum] | None = None
+    ) -> SearchEngine:
         headings = [n.text for d in decks for n in d.services()]
-        return cls(build_index(decks), glossary.with_headings(headings))
+        return cls(build_index(decks), glossary.with_headings(headings), errata or {})
 
     def search(self, query: str, limit: int = MAX_HITS) -> SearchOutcome:
         """Best passages first; an empty, overlong or unanswerable query says why instead."""
@@ -228,15 +235,20 @@ class SearchEngine:
     def _hit(self, i: int, score: float) -> Hit:
         deck = self.index.deck_of(i)
         node = self.index.node(i)
+        corrected = tuple(n.id for n in (node, *deck.descendants(node.id)) if n.id in self.errata)
+        # An erratum's source comes first: it is the link that says what is true today.
+        sources = tuple(Link(self.errata[c].source, self.errata[c].source) for c in corrected)
+        refs = tuple({link.url: link for link in (*sources, *passage_refs(deck, node))}.values())
         return Hit(
             node_id=node.id,
             path=tuple(deck.breadcrumb(node.id)),
             title=node.text,
-            text=render_passage(deck, node),
+            text=render_passage(deck, node, warnings=self._warnings),
             source=node.source,
             line=node.line,
             score=round(max(score, 0.0), 4),
-            refs=passage_refs(deck, node),
+            refs=refs[:MAX_REFS],
+            corrected=corrected,
         )
 
     def passage(self, node_id: str) -> Hit | None:

@@ -28,6 +28,7 @@ class Hit:
     line: int
     score: float
     refs: tuple[Link, ...]
+    corrected: tuple[str, ...] = ()  # ids of bullets in the passage that carry an erratum
 
     @property
     def breadcrumb(self) -> tuple[str, ...]:

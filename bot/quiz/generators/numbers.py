@@ -23,6 +23,7 @@ _RANGE_HEAD = re.compile(r"^.*?[~～〜\-]\s*")
 _COUNTERS = ("つ", "個", "回", "台")
 _PER = ("あたり", "当たり", "毎", "ごと")
 _OPEN, _CLOSE = "（(", "）)"
+_MAGNITUDE = 10  # a distractor is at most this many times larger or smaller than the answer
 
 
 def _is_article(text: str, q: Quantity) -> bool:
@@ -41,12 +42,33 @@ def _in_gloss(text: str, q: Quantity) -> bool:
     return depth > 0
 
 
+_RESTATED = re.compile(r"^\s*[（(][^（()）]*\d")  # '上限は2880分(2日)': the gloss gives the value away
+_LIST_MARK = re.compile(r"[、,]")
+_JOINED = re.compile(r"[^、。,]+と[^、。,]+の\s*$")  # '1と255の（?）のレコード' counts the items it names
+
+
+def _gives_itself_away(text: str, q: Quantity, others: list[Quantity]) -> bool:
+    """A blank the rest of the sentence answers: the value restated in parentheses beside it, a count
+    of the list the sentence itself spells out, or one value of a list of the same unit."""
+    if _RESTATED.match(text[q.end :]) or re.search(r"[（(][^（()）]*\d[^（()）]*[)）]\s*$", text[: q.start]):
+        return True
+    if q.unit in _COUNTERS and (len(_LIST_MARK.findall(text)) >= 2 or _JOINED.search(text[: q.start])):
+        return True
+    # 'ECSCanary10Percent15Minutes: 最初に（?）を…': the value is written elsewhere in the sentence.
+    digits = format_value(q.value, "", q.text).replace(",", "")
+    rest = text[: q.start] + " " + text[q.end :]
+    if re.search(rf"(?<![\d.]){re.escape(digits)}(?![\d.])", rest.replace(",", "")):
+        return True
+    same_unit = [o for o in others if o is not q and o.unit == q.unit and not o.is_range]
+    return len(same_unit) >= 2 and len(_LIST_MARK.findall(text)) >= 2
+
+
 def number_drafts(view: NotesView) -> Iterator[Draft]:
     facts = _facts_with_quantities(view)
     seen_values = _values_in_notes(facts)
     for deck, node, text, quantities in facts:
-        for i, quantity in enumerate(quantities):
-            draft = _draft(view, deck, node, text, quantity, i, seen_values)
+        for i in range(len(quantities)):
+            draft = _draft(view, deck, node, text, quantities, i, seen_values)
             if draft is not None:
                 yield draft
 
@@ -56,16 +78,23 @@ def _facts_with_quantities(view: NotesView) -> list[tuple[Deck, Node, str, list[
     found: list[tuple[Deck, Node, str, list[Quantity]]] = []
     for deck in view.decks:
         for node in deck.walk():
-            if node.is_fact:
+            if node.is_fact and node.id not in view.left_out:
                 text = unicodedata.normalize("NFKC", node.text)
                 found.append((deck, node, text, find_quantities(text)))
     return found
 
 
 def _draft(
-    view: NotesView, deck: Deck, node: Node, text: str, q: Quantity, i: int, seen: dict[str, set[float]]
+    view: NotesView,
+    deck: Deck,
+    node: Node,
+    text: str,
+    quantities: list[Quantity],
+    i: int,
+    seen: dict[str, set[float]],
 ) -> Draft | None:
-    if _is_article(text, q) or _in_gloss(text, q):
+    q = quantities[i]
+    if q.value == 0 or _is_article(text, q) or _in_gloss(text, q) or _gives_itself_away(text, q, quantities):
         return None
     prompt_text = text[: q.start] + BLANK + text[q.end :]
     if not reads_alone(prompt_text.replace(BLANK, "X"), minimum=10):
@@ -97,12 +126,14 @@ def _distractors(q: Quantity, in_notes: set[float], valid: frozenset[float] = fr
     if q.value == int(q.value) and q.value > 1:
         pool = [v for v in pool if v == int(v)]
 
-    # Values from the notes first (they are the ones people confuse), then the closest ladder values.
-    def closeness(v: float) -> tuple[int, float]:
-        ratio = max(v, q.value) / max(min(v, q.value), 1e-9)
-        return (0 if v in in_notes else 1, ratio)
+    # Values from the notes first (they are the ones people confuse), then the closest ladder values;
+    # nothing more than ten times off, which a candidate would rule out on magnitude alone.
+    def ratio(v: float) -> float:
+        return max(v, q.value) / max(min(v, q.value), 1e-9)
 
-    return [format_value(v, q.unit, q.text) for v in sorted(pool, key=closeness)]
+    near = [v for v in pool if ratio(v) <= _MAGNITUDE]
+    ordered = sorted(near, key=lambda v: (0 if v in in_notes else 1, ratio(v)))
+    return [format_value(v, q.unit, q.text) for v in ordered]
 
 
 def _range_distractors(q: Quantity) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bot.notes.model import Deck, Node
@@ -11,17 +12,56 @@ from bot.quiz.text import MASK, mask, reads_alone
 from bot.search.text import index_tokens
 
 OVERVIEW_LABELS = ("概要",)
+_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]{3,}|[ァ-ヺー]{4,}")
+_SENTENCE = 20  # characters: shorter bullets are list items, not statements
+# A fact this vague fits several services ('…インスタンスへの接続以外にも様々な機能がある').
+_VAGUE = ("様々な", "さまざまな", "いろいろ", "色々", "以外にも", "など様々")
 _SIMILAR = 0.5  # share of a fact's tokens another service's fact may hold before it is 'the same fact'
 
 
 def _subject_facts(view: NotesView, deck: Deck, service: Node) -> list[Node]:
-    """Facts that describe the service itself: its overview's bullets and its own top-level facts."""
+    """Facts that say what only this service does: its overview's bullets, its own top-level facts,
+    and, deeper down, sentences that name one of its features (a Latin or katakana term of four or
+    more letters that is not the service's own name) — 'Express ワークフロー: 最大5分…' is Step
+    Functions; 'ワークフローの進行状況を確認できる' could be anything."""
+    names = view.names_of[service.text]
+    own = {n for name in names for n in _TERM.findall(name.lower())}
     found: list[Node] = []
     for topic in view.facts(deck, service):
         if topic.text in OVERVIEW_LABELS:
             found.extend(f for f in view.facts(deck, topic) if not view.facts(deck, f))
         elif not view.facts(deck, topic) and topic.text.endswith("。"):
             found.append(topic)
+        else:
+            # One per topic: the bank asks about a topic, not about every line of it.
+            found.extend(
+                [
+                    f
+                    for f in _below(view, deck, topic)
+                    if len(f.text) >= _SENTENCE
+                    and reads_alone(f.text)
+                    and {t.lower() for t in _TERM.findall(f.text)} - own
+                    and not _names_inside(
+                        mask(f.text, view.names_of[service.text]), view.names_of[service.text]
+                    )
+                ][:1]
+            )
+    return found
+
+
+def _names_inside(text: str, names: set[str]) -> bool:
+    """A name of the service inside a longer word ('CodeDeployDefault.…'), which masking, done on
+    whole words, would leave for the reader to see."""
+    folded = text.lower()
+    return any(len(n) >= 4 and n.isascii() and n.lower() in folded for n in names)
+
+
+def _below(view: NotesView, deck: Deck, node: Node) -> list[Node]:
+    """Every fact under `node` that may be asked about, in document order."""
+    found: list[Node] = []
+    for child in view.facts(deck, node):
+        found.append(child)
+        found.extend(_below(view, deck, child))
     return found
 
 
@@ -30,7 +70,7 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
     for deck, service in view.services:
         names = view.names_of[service.text]
         for fact in _subject_facts(view, deck, service):
-            if view.mentions_service(fact.text, service.text):
+            if view.mentions_service(fact.text, service.text) or any(w in fact.text for w in _VAGUE):
                 continue  # 'API実行の記録はCloudTrailを使用' is about two services, not one
             masked = mask(fact.text, names)
             if not reads_alone(masked.replace(MASK, ""), minimum=12):
