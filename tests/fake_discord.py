@@ -266,6 +266,11 @@ class _Request:
 Handler = Callable[[_Request], tuple[int, Any]]
 
 
+def _loading(message: dict[str, Any]) -> bool:
+    """A deferred interaction response still showing "thinking…" (the LOADING flag, 1 << 7)."""
+    return bool(int(message.get("flags") or 0) & 128)
+
+
 def _compile(template: str) -> re.Pattern[str]:
     """'/channels/{channel_id}' → a regex with one named group per placeholder."""
     parts = re.split(r"(\{\w+\})", template)
@@ -282,6 +287,7 @@ class FakeDiscord:
     limited: dict[str, int] = field(default_factory=dict)  # route → how many 429s to send first
     retry_after: float = 0.3
     errors: dict[str, tuple[int, int]] = field(default_factory=dict)  # route → (status, code)
+    error_times: dict[str, int] = field(default_factory=dict)  # route → calls the error is for (else all)
     token: str | None = None  # when set, other tokens get 401 (REST) or close 4004 (gateway)
     privileged_intents: int = PRIVILEGED_INTENTS  # the ones "enabled in the portal"; others → 4014
     compress: bool = True  # honour ?compress=zlib-stream; False sends plain text frames
@@ -300,6 +306,7 @@ class FakeDiscord:
     _runner: web.AppRunner | None = field(default=None, repr=False)
     _acked: set[str] = field(default_factory=set, repr=False)
     _originals: dict[str, int] = field(default_factory=dict, repr=False)  # interaction token → message id
+    _lost: set[str] = field(default_factory=set, repr=False)  # tokens whose "thinking…" was deleted
     _command_ids: dict[tuple[int | None, str, int], str] = field(default_factory=dict, repr=False)
     _routes: list[tuple[str, re.Pattern[str], dict[str, Handler]]] = field(default_factory=list, repr=False)
 
@@ -466,7 +473,9 @@ class FakeDiscord:
                 "global": False,
             }
             return 429, body, headers
-        if route in self.errors:
+        if route in self.errors and self.error_times.get(route, 1) > 0:
+            if route in self.error_times:
+                self.error_times[route] -= 1
             status, code = self.errors[route]
             return status, error_body(code), {}
         if handler is None:
@@ -583,7 +592,7 @@ class FakeDiscord:
         """The message a route names: by {message_id}, or an interaction's @original by its token."""
         if "message_id" in req.params:
             return self._find_message(req.params["message_id"])
-        return self._original(req.params["webhook_token"])
+        return self.original(req.params["webhook_token"])
 
     def _get_message(self, req: _Request) -> tuple[int, Any]:
         message = self._named_message(req)
@@ -601,6 +610,9 @@ class FakeDiscord:
         message = self._named_message(req)
         if message is None:
             return 404, error_body(10008)
+        token = req.params.get("webhook_token")
+        if token is not None and self._originals.get(token) == int(message["id"]) and _loading(message):
+            self._lost.add(token)  # the follow-up that would have replaced it has nothing to edit
         del self.messages[int(message["id"])]
         return 204, None
 
@@ -668,21 +680,27 @@ class FakeDiscord:
             return 200, {"interaction": interaction, "resource": {"type": response_type, "message": message}}
         return 200, {"interaction": interaction}
 
-    def _original(self, token: str) -> dict[str, Any] | None:
+    def original(self, token: str) -> dict[str, Any] | None:
+        """The response message of the interaction with this token, while it exists."""
         message_id = self._originals.get(token)
         return None if message_id is None else self.messages.get(message_id)
 
     def _execute_webhook(self, req: _Request) -> tuple[int, Any]:
         """A follow-up; without ?wait=1 Discord answers 204 with no message.
 
-        After a deferred response the first follow-up replaces the "thinking…" message (keeping
-        its ephemerality) instead of posting a new one, as Discord does.
+        Discord's "Create Followup Message": sent while a deferred response still shows "thinking…",
+        it edits that response instead of posting a new message, and the ephemeral flag is ignored
+        (the defer's privacy stays). If that "thinking…" message was deleted, there is nothing to
+        edit: 404 Unknown Message (10008).
         """
         token = req.params["webhook_token"]
-        original = self._original(token)
-        if original is not None and int(original.get("flags") or 0) & 128:
-            message = self._update_message(original, req.body, req.files)
-            message["flags"] = (int(original["flags"]) & ~128) | int((req.body or {}).get("flags") or 0)
+        if token in self._lost:
+            return 404, error_body(10008)
+        original = self.original(token)
+        if original is not None and _loading(original):
+            asked = int((req.body or {}).get("flags") or 0) & ~64
+            kept = int(original["flags"]) & ~128
+            message = self._update_message(original, {**(req.body or {}), "flags": kept | asked}, req.files)
         else:
             channel_id = self.interactions.get(token, {}).get("channel_id", str(CHANNEL_ID))
             message = self._new_message(channel_id, req.body, req.files, webhook=True)

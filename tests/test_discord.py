@@ -19,7 +19,7 @@ from adapters.discord.bridge import Bridge
 from adapters.discord.config import DiscordConfig
 from adapters.discord.messenger import DiscordMessenger
 from adapters.run import RoutingMessenger
-from bot.bootstrap import Core, start_core
+from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings
 from bot.messenger import MessengerError
 from bot.replies import Reply
@@ -28,6 +28,7 @@ from tests.conftest import FakeClock
 from tests.discord_client import start_client, stop_client
 from tests.fake_discord import (
     ADMIN_PERMISSIONS,
+    CALLBACK_ROUTE,
     CHANNEL_ID,
     GUILD_ID,
     MANAGER_PERMISSIONS,
@@ -47,6 +48,8 @@ TOKEN = "discord-test-token"
 MESSAGES = "POST /channels/{channel_id}/messages"
 EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
 EPHEMERAL = 64
+LOADING = 128  # a deferred response still showing "thinking…"
+ORIGINAL_EDIT = "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original"
 
 
 def option(name: str, value: Any) -> dict[str, Any]:
@@ -156,38 +159,173 @@ async def test_schedule_changes_need_manage_channels(rig: DiscordRig) -> None:
     assert saved_row.schedule.weekdays == ("mon", "wed", "fri")
 
 
-async def test_slow_work_is_deferred_then_followed_up(rig: DiscordRig) -> None:
+def answers(fake: FakeDiscord) -> list[tuple[bool, str]]:
+    """(ephemeral, text) of every interaction response and follow-up still there, oldest first.
+
+    A "thinking…" placeholder left behind fails the test: nobody would ever see a reply in it."""
+    shown = [m for m in fake.messages.values() if m.get("webhook_id")]
+    assert not [m for m in shown if m["flags"] & LOADING], "a thinking… placeholder was left behind"
+    return [(bool(m["flags"] & EPHEMERAL), m["content"] + text_of(m["embeds"])) for m in shown]
+
+
+async def answer(
+    fake: FakeDiscord, bridge: Bridge, payload: dict[str, Any], *, slow: str | None = None
+) -> Call:
+    """Send one interaction and return its callback once the bridge is done with it.
+
+    slow: the core handler (by name) that is held back until the stand-in has seen the interaction
+    deferred (the fast path set to 0 s); the reply is then let go. Without it the fast path gets a
+    minute, so the reply goes out at once however slow the machine. No sleeps, no race."""
+    done, release = asyncio.Event(), asyncio.Event()
+    handlers = bridge.core.dispatcher.handlers
+    run, fast_reply, handler = bridge.run, bridge.fast_reply, handlers.get(slow or "")
+
+    async def run_then_signal(*args: Any, **kwargs: Any) -> None:
+        try:
+            await run(*args, **kwargs)
+        finally:
+            done.set()
+
+    async def held(*args: Any) -> list[Reply]:
+        await release.wait()
+        assert handler is not None
+        return await handler(*args)
+
+    bridge.run = run_then_signal  # type: ignore[method-assign]
+    bridge.fast_reply = 0.0 if slow else 60.0
+    if slow:
+        handlers[slow] = held
+    try:
+        callback = await fake.interact(payload)
+        release.set()
+        await asyncio.wait_for(done.wait(), timeout=10)
+    finally:
+        bridge.run, bridge.fast_reply = run, fast_reply  # type: ignore[method-assign]
+        if slow and handler is not None:
+            handlers[slow] = handler
+    return callback
+
+
+@dataclass
+class Light:
+    """Our client against the stand-in, with a core that has no database (handlers are stubbed)."""
+
+    fake: FakeDiscord
+    bridge: Bridge
+
+
+@pytest.fixture
+async def light(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Light]:
+    monkeypatch.chdir(ROOT)
+    fake = await FakeDiscord().start()
+    core = build_core(Settings(), FakeClock(datetime(2026, 11, 30, tzinfo=UTC)))
+    with pointed_at(fake):
+        client, task = await start_client(core, fake, TOKEN)
+        yield Light(fake, client.bridge)
+        await stop_client(client, task)
+    await fake.stop()
+
+
+# A subcommand whose reply the core foresees as private (help) or for the channel (subscribe), and
+# the privacy of each reply its stubbed handler then gives: as foreseen, more than one, or not.
+REPLY_CASES = {
+    "private": ("help", (True,)),
+    "public": ("subscribe", (False,)),
+    "private-then-public": ("help", (True, False)),
+    "public-then-private": ("subscribe", (False, True)),
+    "private-line-public-reply": ("help", (False,)),
+    "public-line-private-reply": ("subscribe", (True,)),
+}
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["fast", "slow"])
+@pytest.mark.parametrize("case", list(REPLY_CASES))
+async def test_every_reply_reaches_the_people_it_is_for(light: Light, case: str, slow: bool) -> None:
+    name, privacies = REPLY_CASES[case]
+    replies = [Reply(body=f"reply {n}", private=p) for n, p in enumerate(privacies, 1)]
+
+    async def stub(*args: Any) -> list[Reply]:
+        return replies
+
+    light.bridge.core.dispatcher.handlers[name] = stub
+    payload = command_payload("dop", sub(name), permissions=MANAGER_PERMISSIONS)
+    callback = await answer(light.fake, light.bridge, payload, slow=name if slow else None)
+    assert callback.json_body["type"] == (5 if slow else 4)
+    if slow:  # deferred with the privacy the core foresaw for the line
+        assert bool(callback.json_body.get("data", {}).get("flags", 0) & EPHEMERAL) == (name == "help")
+    shown = answers(light.fake)
+    assert [(hidden, f"reply {n}" in text) for n, (hidden, text) in enumerate(shown, 1)] == [
+        (p, True) for p in privacies
+    ]
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["fast", "slow"])
+async def test_a_reply_discord_refuses_becomes_an_apology_not_endless_thinking(
+    light: Light, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, slow: bool
+) -> None:
+    refused = ORIGINAL_EDIT if slow else CALLBACK_ROUTE
+    light.fake.errors[refused], light.fake.error_times[refused] = (400, 50035), 1
+    monkeypatch.setattr(light.bridge.core.dispatcher, "new_error_id", lambda: "e7654321")
+    payload = command_payload("dop", sub("help"))
+    await answer(light.fake, light.bridge, payload, slow="help" if slow else None)
+    [(hidden, text)] = answers(light.fake)
+    assert hidden and "e7654321" in text and "Traceback" not in text
+    assert [c.status for c in light.fake.named(refused)] == [400, 200]  # refused once, then the apology
+    assert "e7654321" in caplog.text
+
+
+async def test_an_interaction_that_is_gone_gets_one_log_line_and_no_apology(
+    light: Light, caplog: pytest.LogCaptureFixture
+) -> None:
+    light.fake.errors[CALLBACK_ROUTE] = (404, 10062)  # Unknown interaction: its 3 s had run out
+    await answer(light.fake, light.bridge, command_payload("dop", sub("help")))
+    assert [c.status for c in light.fake.named(CALLBACK_ROUTE)] == [404]  # no apology tried
+    [record] = [r for r in caplog.records if r.name == "adapters.discord.bridge"]
+    assert record.levelname == "WARNING" and "10062" in record.getMessage() and not record.exc_info
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]  # no apology, no id
+
+
+async def test_a_footer_reaches_discord_without_markdown(light: Light) -> None:
+    """Discord shows a footer as typed: the catalogue's `code` marks must not reach it."""
+    callback = await answer(light.fake, light.bridge, command_payload("dop", sub("ask", query="qqzzxxyy")))
+    [embed] = callback.json_body["data"]["embeds"]
+    assert embed["footer"]["text"] == "/dop topics でサービスとトピックの一覧を見られます。"
+
+
+async def test_a_slow_report_is_posted_for_the_channel_with_its_chart(rig: DiscordRig) -> None:
+    _, ids, answer_index = await _post_daily(rig)
+    await rig.click(ids[answer_index], 41, message_with(rig.fake, ids[0]))
+    payload = command_payload("dop", sub("report"))
+    deferred = await answer(rig.fake, rig.client.bridge, payload, slow="report")
+    assert deferred.json_body == {"type": 5}  # "thinking…" for everyone, not only the one who asked
+    report = rig.fake.original(payload["token"])
+    assert report is not None and not report["flags"] & (EPHEMERAL | LOADING)
+    assert "2026-W49" in text_of(report["embeds"])
+    [chart] = report["attachments"]
+    assert chart["filename"].endswith(".png") and chart["size"] > 1000
+    assert report["embeds"][0]["image"]["url"] == f"attachment://{chart['filename']}"
+
+
+async def test_slow_schedule_changes_reach_the_channel_and_slow_mistakes_only_their_author(
+    rig: DiscordRig,
+) -> None:
     bridge: Bridge = rig.client.bridge
-    bridge.fast_reply = 0.05
-    handlers = rig.core.dispatcher.handlers
-    original = handlers["help"]
+    saved = command_payload("dop", sub("subscribe", time="07:30"), permissions=MANAGER_PERMISSIONS)
+    assert (await answer(rig.fake, bridge, saved, slow="subscribe")).json_body == {"type": 5}
+    [(hidden, text)] = answers(rig.fake)
+    assert not hidden and "毎日の問題を届けます" in text and "07:30" in text
 
-    async def slow_help(*args: Any) -> list[Reply]:
-        await asyncio.sleep(0.3)
-        return await original(*args)
+    # Foreseen for the channel, but a mistake: the public placeholder goes, the hint is private.
+    bad_week = command_payload("dop", sub("report", week="2026-W99"))
+    assert (await answer(rig.fake, bridge, bad_week, slow="report")).json_body == {"type": 5}
+    assert rig.fake.original(bad_week["token"]) is None
+    assert [(hidden, "2026-W48 のように" in text) for hidden, text in answers(rig.fake)[1:]] == [(True, True)]
 
-    handlers["help"] = slow_help
-    deferred = await rig.command("help")
-    assert deferred.json_body["type"] == 5 and deferred.json_body["data"]["flags"] & EPHEMERAL
-    edited = await rig.fake.wait_for(lambda c: c.method == "PATCH" and "@original" in c.path)
-    assert "/dop ask" in text_of(edited.json_body)
-
-    # A reply meant for the channel replaces the private placeholder with a public follow-up.
-    rig.core.clock.current = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
-    handlers["subscribe"], fast_subscribe = _slowly(handlers["subscribe"]), handlers["subscribe"]
-    await rig.command("subscribe", permissions=MANAGER_PERMISSIONS)
-    deleted = await rig.fake.wait_for(lambda c: c.method == "DELETE" and "@original" in c.path)
-    follow = await rig.fake.wait_for(lambda c: c.route.startswith("POST /webhooks/") and c.at >= deleted.at)
-    assert not (follow.json_body.get("flags") or 0) & EPHEMERAL
-    handlers["subscribe"] = fast_subscribe
-
-
-def _slowly(handler: Any) -> Any:
-    async def slow(*args: Any) -> list[Reply]:
-        await asyncio.sleep(0.3)
-        return list(await handler(*args))
-
-    return slow
+    asked = command_payload("dop", sub("help"))
+    deferred = await answer(rig.fake, bridge, asked, slow="help")
+    assert deferred.json_body["data"]["flags"] & EPHEMERAL
+    hidden, text = answers(rig.fake)[-1]
+    assert hidden and "/dop ask" in text and len(answers(rig.fake)) == 3
 
 
 async def _post_daily(rig: DiscordRig) -> tuple[Call, list[str], int]:

@@ -12,6 +12,7 @@ from adapters.discord.embeds import (
     LABEL_LIMIT,
     TOTAL_LIMIT,
     chunks,
+    plain,
     render,
 )
 from bot.notes.model import Link
@@ -27,6 +28,20 @@ def test_markdown_in_notes_is_shown_as_typed() -> None:
     embed = render(Reply(body="HTTPCode_ELB_5XX と *bold* と `code`", title="a_b_c")).embed
     assert embed.description == r"HTTPCode\_ELB\_5XX と \*bold\* と \`code\`"
     assert embed.title == r"a\_b\_c"
+
+
+def test_footers_show_no_markdown_because_discord_renders_none_there() -> None:
+    embed = render(Reply(body="x", footer="`/dop help` で使い方を確認できます。")).embed
+    assert embed.footer.text == "/dop help で使い方を確認できます。"
+    marked = r"**bold**, __under__, ~~gone~~, ||hidden||, *it*, _em_, ***both***, \_kept\_ and \*"
+    assert plain(marked) == "bold, under, gone, hidden, it, em, both, _kept_ and *"
+
+
+def test_plain_leaves_names_and_code_as_they_are() -> None:
+    # Underscores inside words mark nothing; inside a code span nothing is markup.
+    assert plain("HTTPCode_ELB_5XX notes/devops_pro.md 3行目") == "HTTPCode_ELB_5XX notes/devops_pro.md 3行目"
+    assert plain("``a_b*c*`` and `**x**`, 5 * 3 * 2") == "a_b*c* and **x**, 5 * 3 * 2"
+    assert plain("**`/dop quiz`** で始めましょう") == "/dop quiz で始めましょう"
 
 
 def test_links_are_masked_links_that_cannot_break_out() -> None:

@@ -183,6 +183,66 @@ async def test_deferred_command_follows_up_through_the_webhook(fake: FakeDiscord
         assert seen["original"].content == "finished" and seen["original"].id == seen["response"].message_id
 
 
+def think_tree(client: discord.Client, seen: dict[str, Any]) -> None:
+    """/think public:<bool> delete:<bool>: defer with that privacy, maybe delete the "thinking…",
+    then two follow-ups that each ask for the opposite privacy (what discord.py then reports, or the
+    error it raised, goes into `seen`)."""
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    seen["done"] = asyncio.Event()
+
+    @tree.command(name="think", description="Defer, then follow up")
+    async def think(interaction: discord.Interaction, public: bool, delete: bool) -> None:
+        seen["response"] = await interaction.response.defer(ephemeral=not public, thinking=True)
+        if delete:
+            await interaction.delete_original_response()
+        try:
+            for n in ("first", "second"):
+                seen[n] = await interaction.followup.send(n, ephemeral=public, wait=True)
+        except discord.HTTPException as exc:
+            seen["error"] = exc
+        seen["done"].set()
+
+
+def _think(public: bool, delete: bool) -> dict[str, Any]:
+    options = [{"type": 5, "name": "public", "value": public}, {"type": 5, "name": "delete", "value": delete}]
+    return command_payload("think", options)
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["deferred-privately", "deferred-publicly"])
+async def test_the_first_follow_up_after_a_defer_edits_it_and_keeps_its_privacy(
+    fake: FakeDiscord, public: bool
+) -> None:
+    """Discord's "Create Followup Message": directly after a DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE it
+    works as Edit Original Interaction Response; the ephemeral flag is ignored and the defer's kept."""
+    client = new_client()
+    seen: dict[str, Any] = {}
+    think_tree(client, seen)
+    async with running(client):
+        await fake.dispatch("INTERACTION_CREATE", _think(public, delete=False))
+        await asyncio.wait_for(seen["done"].wait(), timeout=5)
+        assert "error" not in seen
+        first, second = seen["first"], seen["second"]
+        assert first.id == seen["response"].message_id  # no new message: the "thinking…" was edited
+        assert first.flags.ephemeral is not public and not first.flags.loading  # privacy as deferred
+        assert second.id != first.id and second.flags.ephemeral is public  # later ones: as asked
+        assert [m["content"] for m in fake.messages.values() if m["content"]] == ["first", "second"]
+
+
+async def test_a_follow_up_after_the_thinking_message_was_deleted_is_unknown_message(
+    fake: FakeDiscord,
+) -> None:
+    """Deleting the "thinking…" message leaves the follow-up nothing to edit: 404, code 10008."""
+    client = new_client()
+    seen: dict[str, Any] = {}
+    think_tree(client, seen)
+    async with running(client):
+        await fake.dispatch("INTERACTION_CREATE", _think(public=False, delete=True))
+        await asyncio.wait_for(seen["done"].wait(), timeout=5)
+        error = seen["error"]
+        assert isinstance(error, discord.NotFound) and error.code == 10008
+        assert "first" not in seen and not [m for m in fake.messages.values() if m["content"]]
+
+
 async def test_dm_command_has_user_and_dm_channel(fake: FakeDiscord) -> None:
     client = new_client()
     seen: dict[str, Any] = {}
@@ -283,7 +343,9 @@ async def test_configured_errors_and_unknown_routes(fake: FakeDiscord) -> None:
         with pytest.raises(discord.Forbidden) as forbidden:
             await client.fetch_channel(CHANNEL_ID)
         assert forbidden.value.code == 50001 and forbidden.value.status == 403
-        del fake.errors["GET /channels/{channel_id}"]
+        fake.error_times["GET /channels/{channel_id}"] = 1  # the error once more, then the answer
+        with pytest.raises(discord.Forbidden):
+            await client.fetch_channel(CHANNEL_ID)
         channel = await client.fetch_channel(CHANNEL_ID)
         assert isinstance(channel, discord.TextChannel) and channel.guild.id == GUILD_ID
 

@@ -4,6 +4,7 @@ Discord's Markdown, every limit Discord enforces is kept, and nothing can ping a
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,34 @@ class Rendered:
 def escape(text: str) -> str:
     """Markdown characters shown as typed (`HTTPCode_ELB_5XX` must not turn italic); URLs left intact."""
     return escape_markdown(text, ignore_links=True)
+
+
+# Markdown as Discord reads it: code spans (their text kept as it is), backslash escapes, then paired
+# markers. A single underscore only marks emphasis at word edges, so snake_case names are left alone.
+_MARKUP = re.compile(
+    r"(?P<ticks>`+)(?P<code>.+?)(?P=ticks)"
+    r"|\\(?P<escaped>[^\w\s]|_)"
+    r"|\*\*\*(?P<both>.+?)\*\*\*"
+    r"|\*\*(?P<bold>.+?)\*\*"
+    r"|__(?P<underline>.+?)__"
+    r"|~~(?P<strike>.+?)~~"
+    r"|\|\|(?P<spoiler>.+?)\|\|"
+    r"|\*(?P<star>[^\s*](?:[^*]*[^\s*])?)\*"
+    r"|(?<![^\W_])_(?P<under>[^\s_](?:[^_]*[^\s_])?)_(?![^\W_])",
+    re.DOTALL,
+)
+
+
+def plain(text: str) -> str:
+    """Markdown taken out, for the footer: Discord shows a footer's text as typed, so `/dop help`
+    would keep its backticks and an escaped name its backslashes."""
+
+    def unmark(match: re.Match[str]) -> str:
+        kind = match.lastgroup or ""
+        inner = match[kind]
+        return inner if kind in ("code", "escaped") else plain(inner)
+
+    return _MARKUP.sub(unmark, text)
 
 
 def chunks(text: str, limit: int) -> list[str]:
@@ -129,7 +158,7 @@ def render(reply: Reply, share_label: str | None = None) -> Rendered:
     if listed:
         body = f"{body}\n\n{listed}" if body else listed
     if reply.footer:
-        embed.set_footer(text=clip(reply.footer, FOOTER_LIMIT))
+        embed.set_footer(text=clip(plain(reply.footer), FOOTER_LIMIT))  # no Markdown in footers
     # The 6,000-character budget is shared: the description gets what title and footer leave.
     room = min(DESCRIPTION_LIMIT, TOTAL_LIMIT - len(embed) - 20)
     parts = chunks(body, room) if body else []
