@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.clip import clip
-from bot.commands import SUBCOMMANDS
+from bot.commands import MAX_LINE_CHARS, SUBCOMMANDS
 from bot.i18n import Messages
 from bot.replies import Field, Reply, ReplyKind
 from bot.search import MAX_QUERY_CHARS, Hit, Problem, SearchEngine, SearchOutcome
@@ -42,6 +42,11 @@ def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
         footer=messages("ask.try_topics"),
         kind=ReplyKind.PROBLEM,
     )
+
+
+def too_long_reply(messages: Messages) -> Reply:
+    """A line longer than the core reads (`MAX_LINE_CHARS`): a hint, not a guess at part of it."""
+    return Reply(body=messages("command.too_long", limit=MAX_LINE_CHARS), kind=ReplyKind.PROBLEM)
 
 
 def hit_reply(hit: Hit, messages: Messages, others: tuple[Hit, ...] = ()) -> Reply:
