@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.replies import ReplyKind  # noqa: E402
 from bot.simulation import VirtualClock, scratch_database  # noqa: E402
-from tests.fuzz_lines import NOW, SEED, fuzz_lines, fuzz_run, seeded_question_ids  # noqa: E402
+from tests.fuzz_lines import LONG, NOW, SEED, fuzz_lines, fuzz_run, seeded_question_ids  # noqa: E402
 
 TARGET_MS = 50.0
 
@@ -132,6 +132,7 @@ async def measure(url: str | None, count: int, seed: int, freeze: bool) -> dict[
         "block_ms_median": round(statistics.median(ms), 2),
         "block_ms_p99": round(ms[int(0.99 * (len(ms) - 1))], 2),
         "block_ms_worst": round(ms[-1], 1),
+        "block_ms_worst_100k_line": round(max((b for b, t in blocks if len(t) >= LONG), default=0) * 1e3, 1),
         "lines_over_target": sum(b > TARGET_MS for b in ms),
         "slowest": [f"{b * 1000:.1f} ms {t[:30]!r} ({len(t):,} chars)" for b, t in sorted(blocks)[-3:][::-1]],
         "gc_frozen": freeze,

@@ -335,7 +335,8 @@ def fuzz_lines(count: int = 10_000, seed: int = SEED, question_ids: Sequence[str
         return Line(f"/dop answer {rng.choice([*BAD_ANSWERS, _number(rng)])}", True)
 
     def too_long() -> Line:
-        filler = rng.choice(["x", "あ", "elb ", "😀", "\u200b", "9", "mon-fri ", "\x00"])
+        # Misspelt words are the costliest to read: each one is looked up among the notes' words.
+        filler = rng.choice(["x", "あ", "elb ", "clodwatch alram ", "😀", "\u200b", "9", "mon-fri ", "\x00"])
         head = rng.choice(["/dop ask ", "/dop quiz ", "/dop topics ", "/dop subscribe ", "/dop answer ", ""])
         length = rng.choice([LONG, LONG, 2_001, 10_000, 50_000])
         return Line((head + filler * length)[:length], True)
