@@ -18,7 +18,9 @@ import pytest
 
 from adapters.cli import main
 from adapters.console import ConsoleSession, run_console
+from adapters.discord.config import DiscordSetupError, discord_config
 from bot.commands import MAX_ID, MAX_LINE_CHARS
+from bot.config import Settings
 from bot.dispatcher import Dispatcher
 from bot.replies import ReplyKind
 from bot.storage.database import Database
@@ -181,3 +183,11 @@ def test_ask_reads_undecodable_input_and_arguments(
     assert main(["ask", "zzq\udcff"]) == 0  # an undecodable byte in argv arrives as a lone surrogate
     out = capsys.readouterr().out
     assert "zzq\ufffd" in out and "\udcff" not in out
+
+
+def test_a_shard_count_in_other_digits_is_a_setup_error() -> None:
+    for shards in ("²", "٣", "0", "9" * 5000):
+        with pytest.raises(DiscordSetupError, match="DISCORD_SHARDS"):
+            discord_config(Settings(discord_token="token", discord_shards=shards))
+    config = discord_config(Settings(discord_token="token", discord_shards="3"))
+    assert config is not None and config.shards == 3
