@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from adapters.clock import SystemClock
-from adapters.console import ConsoleMessenger, render_text, run_console
+from adapters.console import (
+    ConsoleMessenger,
+    render_text,
+    run_console,
+    tolerate_bad_bytes,
+    without_surrogates,
+)
 from bot.bootstrap import Core, build_core, start_core
 from bot.config import Settings, load_settings
 from bot.content import bank_of, bank_problems, check_files, load_content
@@ -210,7 +216,9 @@ async def _report(core: Core, args: argparse.Namespace, messages: Messages) -> i
     assert core.stats is not None
     platform, _, rest = args.channel.partition(":")
     workspace, _, channel = rest.partition(":")
-    if not (platform and workspace and channel):
+    # The lengths the database keeps; printable, so no control character or undecodable byte gets in.
+    fits = len(platform) <= 16 and len(workspace) <= 64 and len(channel) <= 64 and args.channel.isprintable()
+    if not (platform and workspace and channel and fits):
         print("--channel must look like PLATFORM:WORKSPACE:CHANNEL", file=sys.stderr)
         return 2
     week = (args.week or core.stats.this_week()).upper()
@@ -308,8 +316,9 @@ def domain_lines(questions: Sequence[Question], blueprint: Blueprint) -> list[st
 
 
 def ask(engine: SearchEngine, messages: Messages, words: list[str], as_json: bool) -> int:
+    tolerate_bad_bytes(sys.stdin)
     queries: Iterable[str] = (
-        (line.rstrip("\n") for line in sys.stdin) if words == ["-"] else [" ".join(words)]
+        (line.rstrip("\n") for line in sys.stdin) if words == ["-"] else [without_surrogates(" ".join(words))]
     )
     for query in queries:
         if as_json:

@@ -4,10 +4,14 @@ that drives whole conversations through the core. Scheduled posts appear in the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.commands import parse_number
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
 from bot.replies import Choice, Reply
@@ -65,9 +69,9 @@ class ConsoleSession:
 
     async def send(self, line: str) -> str:
         text = line.strip()
-        if text.isdigit():
-            number = int(text)
-            if 1 <= number <= len(self.last_choices):
+        if text.isdigit():  # '²' too: the answer subcommand then says which numbers it takes
+            number = parse_number(text, len(self.last_choices))
+            if number is not None and number >= 1:
                 text = f"/dop answer {self.last_choices[number - 1].value}"
             else:
                 text = f"/dop answer {text}"
@@ -111,27 +115,66 @@ class ConsoleMessenger:
         )
 
 
+def tolerate_bad_bytes(stream: TextIO) -> None:
+    """Bytes that are not UTF-8 read as '�' instead of ending the program with a traceback."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+
+
+def without_surrogates(text: str) -> str:
+    """Undecodable bytes in argv arrive as lone surrogates, which a UTF-8 terminal cannot print: '�'."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+async def _read_line(stdin: TextIO) -> str:
+    """The next line ('' at the end), read in a daemon thread: Ctrl-C then ends the REPL at once,
+    where an executor's thread, blocked in `readline`, would be waited for until Enter is pressed."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def deliver(text: str) -> None:
+        if not line.done():  # cancelled meanwhile: nobody is waiting
+            line.set_result(text)
+
+    def read() -> None:
+        try:
+            text = stdin.readline()
+        except (OSError, ValueError):  # a closed or broken input is its end
+            text = ""
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the REPL is over
+            loop.call_soon_threadsafe(deliver, text)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await line
+
+
 async def run_console(
     dispatcher: Dispatcher,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     messenger: ConsoleMessenger | None = None,
 ) -> None:
-    """Read lines until EOF or /quit; prompt only when a person is typing."""
+    """Read lines until EOF, /quit or Ctrl-C; prompt only when a person is typing."""
     session = ConsoleSession(dispatcher)
     if messenger is not None:
         messenger.session = session
     interactive = stdin.isatty()
+    tolerate_bad_bytes(stdin)
     print(session.messages("console.welcome"), file=stdout, flush=True)
-    loop = asyncio.get_running_loop()
-    while True:
-        if interactive:
-            print("dop> ", end="", file=stdout, flush=True)
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line or line.strip().lower() in QUIT_WORDS:
-            break
-        if not line.strip():
-            continue
-        print(await session.send(line), file=stdout, flush=True)
-        print(file=stdout, flush=True)
-    print(session.messages("console.bye"), file=stdout, flush=True)
+    try:
+        while True:
+            if interactive:
+                print("dop> ", end="", file=stdout, flush=True)
+            line = await _read_line(stdin)
+            if not line or line.strip().lower() in QUIT_WORDS:
+                break
+            if not line.strip():
+                continue
+            try:
+                answer = await session.send(line)
+            except Exception as exc:  # the dispatcher never raises; this is for the console's own code
+                answer = render_text(dispatcher.apology(session.requester, exc), session.messages)
+            print(answer, file=stdout, flush=True)
+            print(file=stdout, flush=True)
+    finally:  # Ctrl-C (the task is cancelled) says goodbye too
+        print(("\n" if interactive else "") + session.messages("console.bye"), file=stdout, flush=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.commands import MAX_CHOICE, MAX_ID, parse_number
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.model import Question
@@ -22,11 +23,17 @@ def daily_value(post_id: int, index: int, question_id: str) -> str:
 
 
 def parse_daily_value(value: str) -> tuple[int, int, str | None] | None:
-    """'daily:<post id>:<index>[:<question id>]' from a daily question's button, or None."""
+    """'daily:<post id>:<index>[:<question id>]' from a daily question's button, or None.
+
+    Anyone can type one, so the numbers are held to what the database and a question can hold.
+    """
     parts = value.split(":")
-    if len(parts) not in (3, 4) or parts[0] != "daily" or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != "daily":
         return None
-    return int(parts[1]), int(parts[2]), parts[3] if len(parts) == 4 else None
+    post_id, index = parse_number(parts[1], MAX_ID), parse_number(parts[2], MAX_CHOICE)
+    if post_id is None or index is None:
+        return None
+    return post_id, index, parts[3] if len(parts) == 4 else None
 
 
 class AnswerStatus(StrEnum):

@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.commands import Invocation, parse_command
+from bot.commands import MAX_LINE_CHARS, Invocation, parse_command
 from bot.i18n import Messages
-from bot.lookup import ask_reply, help_reply, topics_reply
+from bot.lookup import ask_reply, help_reply, too_long_reply, topics_reply
 from bot.replies import Reply, ReplyKind
 from bot.search import SearchEngine
 from bot.storage.database import StorageUnavailable
@@ -53,6 +53,8 @@ class Dispatcher:
     async def handle(self, text: str, requester: Requester) -> list[Reply]:
         """Never raises: a user's mistake gets a hint, our own bug an apology with an id."""
         messages = self.messages_for(requester)
+        if len(text) > MAX_LINE_CHARS:  # before any work: reading a line costs time in step with it
+            return [too_long_reply(messages)]
         try:
             command = parse_command(text)
             if not isinstance(command, Invocation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.clip import clip
-from bot.commands import SUBCOMMANDS
+from bot.commands import MAX_LINE_CHARS, SUBCOMMANDS
 from bot.i18n import Messages
 from bot.notes.errata import Erratum
 from bot.replies import Field, Reply, ReplyKind
@@ -45,6 +45,11 @@ def problem_reply(outcome: SearchOutcome, messages: Messages) -> Reply:
         footer=messages("ask.try_topics"),
         kind=ReplyKind.PROBLEM,
     )
+
+
+def too_long_reply(messages: Messages) -> Reply:
+    """A line longer than the core reads (`MAX_LINE_CHARS`): a hint, not a guess at part of it."""
+    return Reply(body=messages("command.too_long", limit=MAX_LINE_CHARS), kind=ReplyKind.PROBLEM)
 
 
 def hit_reply(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
+from bot.commands import MAX_CHOICE, parse_number
 from bot.daily import parse_daily_value
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
@@ -62,9 +63,10 @@ def parse_choice_value(value: str) -> tuple[str, int] | None:
     """'practice:<question id>:<index>' from a button, or None."""
     kind, _, rest = value.partition(":")
     question_id, _, index = rest.rpartition(":")
-    if kind != "practice" or not question_id or not index.isdigit():
+    number = parse_number(index, MAX_CHOICE)
+    if kind != "practice" or not question_id or number is None:
         return None
-    return question_id, int(index)
+    return question_id, number
 
 
 DailyAnswerer = Callable[[Requester, int, int, str | None, Messages], Awaitable[Reply]]
@@ -119,18 +121,21 @@ def practice_handlers(
             if pending_now is None or pending_now.id != question_id:
                 # A second click on a question already answered: the first answer stands.
                 return [Reply(body=messages("quiz.already_answered"), kind=ReplyKind.INFO)]
+        elif words and words[0].startswith(("daily:", "practice:")):  # a button's value, mangled or made up
+            key = "daily.unknown" if words[0].startswith("daily:") else "quiz.unknown_question"
+            return [Reply(body=messages(key), kind=ReplyKind.PROBLEM)]
         else:
             pending = await practice.pending(user)
             if pending is None:
                 return [Reply(body=messages("quiz.no_pending"), kind=ReplyKind.PROBLEM)]
-            number = words[0] if words else ""
-            if not number.isdigit() or not 1 <= int(number) <= len(pending.choices):
+            number = parse_number(words[0], len(pending.choices)) if words else None
+            if number is None or number < 1:
                 return [
                     Reply(
                         body=messages("quiz.bad_choice", count=len(pending.choices)), kind=ReplyKind.PROBLEM
                     )
                 ]
-            question_id, index = pending.id, int(number) - 1
+            question_id, index = pending.id, number - 1
         question = practice.bank.get(question_id)
         if question is None or not 0 <= index < len(question.choices):
             return [Reply(body=messages("quiz.unknown_question"), kind=ReplyKind.PROBLEM)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 
 from bot.i18n import Messages
@@ -73,10 +74,9 @@ def weekly_report(
     at_risk: list[StreakHolder],
     bank: QuestionBank,
     messages: Messages,
-    chart: bool = True,
 ) -> Reply:
-    """Participants, answers and accuracy against last week, top streaks, the most missed questions,
-    a nudge for streaks at risk, and optionally a PNG of accuracy by day and by category."""
+    """Participants, answers and accuracy against last week, top streaks, the most missed questions and
+    a nudge for streaks at risk (the chart is `report_chart`, drawn apart since it is slow)."""
     title = messages("report.title", week=this.week)
     if not this.days:
         return Reply(title=title, body=messages("report.empty"), private=False)
@@ -121,12 +121,16 @@ def weekly_report(
     if at_risk:
         names = ", ".join(messages("report.at_risk_line", name=h.name, current=h.current) for h in at_risk)
         fields.append(Field(messages("report.at_risk"), names))
-    attachment = None
-    if chart:
-        attachment = Attachment(f"dop-report-{this.week}.png", _chart(this, bank, messages))
-    return Reply(
-        title=title, body="\n".join(body), fields=tuple(fields), attachment=attachment, private=False
-    )
+    return Reply(title=title, body="\n".join(body), fields=tuple(fields), private=False)
+
+
+_PYPLOT = threading.Lock()  # pyplot keeps global state: one chart at a time, whichever thread draws it
+
+
+def report_chart(week: WeekData, bank: QuestionBank, messages: Messages) -> Attachment:
+    """The week's PNG: accuracy by day and by category. Safe to call from a worker thread."""
+    with _PYPLOT:
+        return Attachment(f"dop-report-{week.week}.png", _chart(week, bank, messages))
 
 
 def _chart(week: WeekData, bank: QuestionBank, messages: Messages) -> bytes:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -11,14 +12,17 @@ from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.replies import Reply, ReplyKind
-from bot.reports import stats_reply, weekly_report
+from bot.reports import report_chart, stats_reply, weekly_report
 from bot.stats.calendar import iso_week, local_day, week_bounds
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
 
-_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+_WEEK = re.compile(r"^([0-9]{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")  # ASCII digits only: '²' is no year
+# Weeks the bot can have run in, with room either side; a report also looks at the week before and the
+# days after, which at the ends of the calendar (0001-W01, 9999-W52) are not dates at all.
+_YEARS = range(2000, 3000)
 
 
 def channel_of(requester: Requester) -> ChannelRef:
@@ -59,14 +63,21 @@ class StatsService:
         )
         top = await self.queries.top_streaks(channel, now)
         at_risk = await self.queries.at_risk(channel, now)
-        return weekly_report(this, last, top, at_risk, self.bank, messages, chart=chart)
+        reply = weekly_report(this, last, top, at_risk, self.bank, messages)
+        if chart and this.days:
+            # Drawing takes tens of milliseconds (the first one also imports matplotlib): not on the loop.
+            picture = await asyncio.to_thread(report_chart, this, self.bank, messages)
+            reply = replace(reply, attachment=picture)
+        return reply
 
     def this_week(self) -> str:
         return iso_week(local_day(self.clock.now(), self.timezone))
 
 
 def valid_week(text: str) -> bool:
-    if not _WEEK.match(text):
+    """'2026-W48': an ISO week that exists (2025 has no W53), in a year the bot can report on."""
+    match = _WEEK.match(text)
+    if match is None or int(match[1]) not in _YEARS:
         return False
     try:
         week_bounds(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.commands import MAX_ID, parse_number
 from bot.config import Settings
 
 
@@ -30,8 +31,8 @@ def discord_config(settings: Settings) -> DiscordConfig | None:
         shards = None
     elif shards_text == "auto":
         shards = 0
-    elif shards_text.isdigit() and int(shards_text) > 0:
-        shards = int(shards_text)
+    elif count := parse_number(shards_text, MAX_ID):  # a positive whole number ('²' is not one)
+        shards = count
     else:
         raise DiscordSetupError(
             f"DISCORD_SHARDS must be empty, 'auto' or a positive number, not {shards_text!r}"

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.commands import narrow
 from bot.stats.calendar import WEEKDAYS
 
 DEFAULT_TIME = time(9, 0)
@@ -18,7 +19,7 @@ DEFAULT_REVEAL_MINUTES = 8 * 60
 DEFAULT_REPORT_DAY = 0  # Monday
 DEFAULT_REPORT_TIME = time(9, 0)
 
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分)?)$")
+_TIME = re.compile(r"^([0-9]{1,2})(?::([0-9]{2})|時(?:([0-9]{1,2})分)?)$")  # ASCII: `\d` is any script's
 _ZONE_ALIASES = {
     "jst": "Asia/Tokyo",
     "utc": "UTC",
@@ -162,7 +163,7 @@ def parse_zone(text: str) -> str | None:
 
 
 def parse_time(text: str) -> time | None:
-    match = _TIME.match(unicodedata.normalize("NFKC", text.strip()))
+    match = _TIME.match(narrow(text.strip()))
     if not match:
         return None
     hour, minute = int(match[1]), int(match[2] or match[3] or 0)
@@ -214,7 +215,7 @@ def parse_subscribe(args: str, current: Schedule | None = None) -> Schedule | Sc
             schedule = replace(schedule, timezone=zone)
         elif (days := parse_days(word)) is not None:
             schedule = replace(schedule, weekdays=days)
-        elif re.match(r"^\d", word):
+        elif word[0].isdigit():  # any script's digits, '²' too: a time, just not one we read
             return ScheduleProblem("schedule.bad_time", word)
         elif "/" in word:
             return ScheduleProblem("schedule.bad_zone", word)
