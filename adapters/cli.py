@@ -93,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
 
+    export = commands.add_parser("export", help="write the questions as a deck for another study tool")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="FORMAT")
+    anki = export_commands.add_parser(
+        "anki", help="an Anki deck (.apkg); personal decks with your schedule come from /dop export in chat"
+    )
+    anki.add_argument("--all", action="store_true", help="the whole question bank (required for now)")
+    anki.add_argument("--out", type=Path, default=Path(ANKI_FILE), help=f"output file (default: {ANKI_FILE})")
+
     content = commands.add_parser("content", help="work with the content/ directory")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = content_commands.add_parser("check", help="validate notes and aliases; exit 1 on errors")
@@ -128,6 +136,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return check_content(settings, args.files)
     if args.command == "discord":
         return asyncio.run(_discord(settings, args))
+    if args.command == "export":
+        return export_anki(settings, args.all, args.out)
     messages = Messages(settings.locale)
     if args.command in ("console", "db", "report"):
         return asyncio.run(_with_database(settings, args, messages))
@@ -349,6 +359,31 @@ def outcome_json(outcome: SearchOutcome, messages: Messages) -> dict[str, Any]:
         result["message"] = render_text(problem_reply(outcome, messages), messages)
         result["suggestions"] = list(outcome.suggestions)
     return result
+
+
+ANKI_FILE = "dop-bot-DOP-C02.apkg"
+
+
+def export_anki(settings: Settings, everything: bool, out: Path) -> int:
+    """`export anki --all`: the whole bank as an Anki deck. Without --all there is no one to export for:
+    a personal deck (missed and due questions, with the user's schedule) needs a chat user."""
+    if not everything:
+        print(
+            "a personal deck (your missed and due questions with their schedule) comes from /dop export in"
+            " chat; use --all to write the whole question bank",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.export.anki import write_apkg  # only this command needs genanki
+
+    bank = bank_of(load_content(settings.content_path()))
+    try:
+        count = write_apkg(out, bank.questions, now=SystemClock().now())
+    except OSError as exc:
+        print(f"cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {count} notes to {out.resolve()}")
+    return 0
 
 
 def check_content(settings: Settings, files: list[Path]) -> int:
