@@ -81,7 +81,8 @@ class Dispatcher:
                 exc.cause,
                 exc.detail,
             )
-            return [Reply(body=messages("storage.unavailable"), kind=ReplyKind.PROBLEM)]
+            key = "storage.unsure" if exc.outcome_unknown else "storage.unavailable"
+            return [Reply(body=messages(key), kind=ReplyKind.PROBLEM)]
         except Exception as exc:
             return [self.apology(requester, exc)]
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import os
+import shutil
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import NullPool
 
 from bot.storage.failures import (
@@ -37,6 +46,9 @@ STATEMENT_TIMEOUT = 5.0  # one Postgres statement, including the pool's pre-ping
 POOL_TIMEOUT = 5.0  # waiting for a free connection from the pool
 BUSY_TIMEOUT = 5.0  # SQLite: waiting for another writer's lock
 DEADLINE = 6.0  # one transaction end to end, whatever it waits on: the backstop for all of the above
+
+LOW_DISK = 1 << 20  # bytes: less free space than this, and a failed SQLite write is taken as a full disk
+REPORT_EVERY = 60.0  # seconds: at most one "unavailable" and one "works again" log line in this time
 
 _DRIVERS = {
     "postgres": "postgresql+asyncpg",
@@ -95,7 +107,9 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     deadline: float = DEADLINE
-    failures: int = 0  # transactions failed since the database last worked (0: it works)
+    failures: int = 0  # transactions failed since the database last worked
+    monotonic: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _logged: dict[bool, float] = field(default_factory=dict, init=False, repr=False)  # down? → when
 
     @property
     def dialect(self) -> str:
@@ -155,20 +169,27 @@ class Database:
             if failure is None:
                 raise
             if isinstance(failure, StorageUnavailable):
-                failure.outcome_unknown = committing
+                # Only a lost connection or a deadline leaves a COMMIT's fate unknown; an error the
+                # database itself reports (a full disk, say) means it rolled back.
+                failure.outcome_unknown = committing and failure.cause in (Cause.UNREACHABLE, Cause.TIMEOUT)
             self._failed(failure)
             raise failure from exc
         if self.failures:
-            log.warning(
-                "database %s works again (%d transactions failed meanwhile)", self.dialect, self.failures
-            )
+            self._log_change(down=False, line=f"works again ({self.failures} transactions failed meanwhile)")
             self.failures = 0
 
     def _failed(self, failure: StorageError) -> None:
-        # One line when an outage starts and one when it ends: a burst of clicks must not flood the log.
         if not self.failures:
-            log.warning("database %s unavailable: %s (%s)", self.dialect, failure.cause, failure.detail)
+            self._log_change(down=True, line=f"unavailable: {failure.cause} ({failure.detail})")
         self.failures += 1
+
+    def _log_change(self, down: bool, line: str) -> None:
+        # One line when an outage starts and one when it ends, not one per click; and when the
+        # database flaps (a full disk fails writes while reads work) at most one of each a minute.
+        now, last = self.monotonic(), self._logged.get(down)
+        if last is None or now - last >= REPORT_EVERY:
+            log.warning("database %s %s", self.dialect, line)
+            self._logged[down] = now
 
     async def upgrade(self) -> str | None:
         """Apply every migration; refuse a database that a newer dop-bot has migrated.
@@ -180,8 +201,11 @@ class Database:
         try:
             async with asyncio.timeout(self.deadline), self.engine.connect() as conn:
                 revision = await conn.run_sync(current_revision)
+                read_only = await self._read_only(conn)
         except (SQLAlchemyError, OSError) as exc:
-            raise _start_failure(exc) from exc
+            raise self._sharpened(_start_failure(exc)) from exc
+        if read_only:  # found now, at start, rather than at the first answer someone clicks
+            raise StorageUnavailable(read_only, Cause.READ_ONLY)
         if revision is not None and revision not in known_revisions():
             raise DatabaseNewerThanCode(revision)
         if revision is not None and revision == head_revision():
@@ -192,11 +216,43 @@ class Database:
                 await conn.run_sync(upgrade_to_head)
                 return await conn.run_sync(current_revision)
         except Exception as exc:
-            failure = _start_failure(exc)
+            failure = self._sharpened(_start_failure(exc))
             raise MigrationFailed(failure.detail, failure.cause) from exc
         finally:
             if migrator is not self.engine:
                 await migrator.dispose()
+
+    async def _read_only(self, conn: AsyncConnection) -> str | None:
+        """Why the database cannot be written, if it cannot: a read-only SQLite file or a read-only
+        Postgres (a standby, or default_transaction_read_only)."""
+        if self.dialect == "sqlite":
+            return self._unwritable_file()
+        setting = await conn.exec_driver_sql("SHOW transaction_read_only")
+        return "transaction_read_only is on" if setting.scalar() == "on" else None
+
+    def _unwritable_file(self) -> str | None:
+        """mode=ro, or a file or folder this process may not write (as the operating system judges it:
+        a read-only mount, permissions); SQLite writes its -wal and -shm files beside the database."""
+        parsed = make_url(self.url)
+        if parsed.query.get("mode") == "ro":
+            return "opened with mode=ro"
+        path = _sqlite_file(parsed)
+        for target in (path, path.parent) if path is not None else ():
+            if target.exists() and not os.access(target, os.W_OK):
+                return f"{target} is not writable"
+        return None
+
+    def _sharpened(self, failure: StorageError) -> StorageError:
+        """SQLite reports a read-only or a full disk as "unable to open" or "disk I/O error" when the
+        file cannot even be opened for writing; look at the file system to name the real cause."""
+        if self.dialect != "sqlite" or failure.cause not in (Cause.CANNOT_OPEN, Cause.DISK_ERROR):
+            return failure
+        if read_only := self._unwritable_file():
+            return StorageUnavailable(read_only, Cause.READ_ONLY)
+        path = _sqlite_file(make_url(self.url))
+        if path is not None and path.parent.exists() and shutil.disk_usage(path.parent).free < LOW_DISK:
+            return StorageUnavailable(failure.detail, Cause.DISK_FULL)
+        return failure
 
     def _migrator(self) -> AsyncEngine:
         """The engine migrations run on: one connection, no statement timeout (a migration may rebuild
