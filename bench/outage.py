@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 from tests.outage import UNAVAILABLE, click_burst, post_daily_question, proxied_postgres, slack_rig  # noqa: E402
 from tests.processes import cli_env, spawn_cli  # noqa: E402
 
+GIVE_UP = 100.0  # seconds a start against a silent server is waited for before it is killed
+
 
 async def through_a_cut(clicks: int, rate: float, refuse: float, scratch: Path) -> dict[str, object]:
     async with proxied_postgres(scratch) as (proxy, through, direct), slack_rig(through) as rig:
@@ -82,11 +84,15 @@ async def silent_start(scratch: Path) -> dict[str, object]:
             env = cli_env(DATABASE_URL=through, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", PORT="0")
             started = time.perf_counter()
             process = await spawn_cli(*command, env=env)
-            _, err = await asyncio.wait_for(process.communicate(), 60)
+            try:
+                _, err = await asyncio.wait_for(process.communicate(), GIVE_UP)
+            except TimeoutError:
+                process.kill()
+                _, err = await process.communicate()
             lines = err.decode().strip().splitlines()
             results[" ".join(command)] = {
                 "seconds": round(time.perf_counter() - started, 2),
-                "exit": process.returncode,
+                "exit": process.returncode,  # -9: still hanging after GIVE_UP, killed
                 "stderr_lines": len(lines),
                 "traceback": any("Traceback" in line for line in lines),
                 "last_line": lines[-1] if lines else "",
