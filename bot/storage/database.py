@@ -196,7 +196,7 @@ class Database:
 
         A database already at the head is left alone: running Alembic's upgrade only to find nothing
         to do costs a noticeable part of every start. Migrations run in one transaction on their own
-        connection (see `_migrator`): if one fails, the database is left as it was.
+        connection (see `migration_engine`): if one fails, the database is left as it was.
         """
         try:
             async with asyncio.timeout(self.deadline), self.engine.connect() as conn:
@@ -210,7 +210,7 @@ class Database:
             raise DatabaseNewerThanCode(revision)
         if revision is not None and revision == head_revision():
             return revision
-        migrator = self._migrator()
+        migrator = self.migration_engine()
         try:
             async with migrator.begin() as conn:
                 await conn.run_sync(upgrade_to_head)
@@ -254,7 +254,7 @@ class Database:
             return StorageUnavailable(failure.detail, Cause.DISK_FULL)
         return failure
 
-    def _migrator(self) -> AsyncEngine:
+    def migration_engine(self) -> AsyncEngine:
         """The engine migrations run on: one connection, no statement timeout (a migration may rebuild
         a large table), and on SQLite a real transaction around the DDL.
 
