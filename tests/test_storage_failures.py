@@ -116,7 +116,12 @@ def test_a_full_disk_during_the_first_migration_is_named_undone_and_recovered_fr
 
 async def _cli(*args: str, env: dict[str, str], timeout: float = 60) -> tuple[int, list[str]]:
     process = await spawn_cli(*args, env=env)
-    _, err = await asyncio.wait_for(process.communicate(), timeout)
+    try:
+        _, err = await asyncio.wait_for(process.communicate(), timeout)
+    finally:
+        if process.returncode is None:  # still running: it did not fail as it should
+            process.kill()
+            await process.wait()
     assert process.returncode is not None
     return process.returncode, err.decode().splitlines()
 
