@@ -34,7 +34,8 @@ from bot.quiz.curated import question_files
 from bot.quiz.model import Question
 from bot.search import SearchEngine, SearchOutcome
 from bot.stats_commands import valid_week
-from bot.storage.database import DatabaseNewerThanCode, StorageUnavailable, safe_url
+from bot.storage.database import CONNECT_TIMEOUT, DatabaseNewerThanCode, StorageError, safe_url
+from bot.storage.failures import MigrationFailed
 from bot.storage.refs import ChannelRef
 
 YEAR_OF_POSTS = 261  # weekday posts in a year: a channel on the default mon-fri schedule
@@ -148,11 +149,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
         try:
             return asyncio.run(run(settings))
-        except StorageUnavailable as exc:
-            print(
-                messages("storage.start_failed", url=safe_url(settings.database()), reason=exc),
-                file=sys.stderr,
-            )
+        except StorageError as exc:
+            print(storage_failure(messages, settings, exc), file=sys.stderr)
             return 1
     core = build_core(settings, SystemClock())
     if args.command == "topics":
@@ -177,13 +175,8 @@ async def _with_database(settings: Settings, args: argparse.Namespace, messages:
     messenger = ConsoleMessenger(messages=messages) if args.command == "console" else None
     try:
         core = await start_core(settings, SystemClock(), messenger)
-    except StorageUnavailable as exc:
-        print(
-            messages("storage.start_failed", url=safe_url(settings.database()), reason=exc), file=sys.stderr
-        )
-        return 1
-    except DatabaseNewerThanCode as exc:
-        print(messages("storage.newer", revision=str(exc)), file=sys.stderr)
+    except StorageError as exc:
+        print(storage_failure(messages, settings, exc), file=sys.stderr)
         return 1
     try:
         if args.command == "console":
@@ -197,6 +190,17 @@ async def _with_database(settings: Settings, args: argparse.Namespace, messages:
         return 0
     finally:
         await core.close()
+
+
+def storage_failure(messages: Messages, settings: Settings, error: StorageError) -> str:
+    """The one line a start-up prints when the database cannot be used, naming the cause."""
+    if isinstance(error, DatabaseNewerThanCode):
+        return messages("storage.newer", revision=error.detail)
+    url = safe_url(settings.database())
+    line = messages(
+        f"storage.start.{error.cause}", url=url, detail=error.detail, seconds=f"{CONNECT_TIMEOUT:g}"
+    )
+    return messages("storage.migration_failed", reason=line) if isinstance(error, MigrationFailed) else line
 
 
 async def _discord(settings: Settings, args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from bot.stats_commands import StatsService, stats_handlers, user_of
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
+from bot.storage.events import EventLog
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 
@@ -98,6 +99,12 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     stats = StatsService(ledger, StatsQueries(db), cards, core.bank, clock, settings.timezone)
     core.dispatcher.handlers.update(stats_handlers(stats))
     core.db, core.ledger, core.stats = db, ledger, stats
+    events = EventLog(db)
+
+    async def first_time(platform: str, event_id: str) -> bool:
+        return await events.first_time(platform, event_id, clock.now())
+
+    core.dispatcher.first_time = first_time
     daily = DailyAnswerService(ledger, core.bank, clock)
 
     async def answer_daily(

@@ -31,6 +31,7 @@ class Requester:
 
 
 Handler = Callable[[Requester, str, Messages], Awaitable[list[Reply]]]
+FirstTime = Callable[[str, str], Awaitable[bool]]  # (platform, event id): True the first time it is seen
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Dispatcher:
     default_locale: str = "ja"
     new_error_id: Callable[[], str] = field(default=lambda: uuid.uuid4().hex[:8])
     handlers: dict[str, Handler] = field(default_factory=dict)
+    first_time: FirstTime | None = None  # retry dedupe, wired when there is a database
 
     def __post_init__(self) -> None:
         self.handlers.setdefault("ask", self._ask)
@@ -50,12 +52,19 @@ class Dispatcher:
     def messages_for(self, requester: Requester) -> Messages:
         return Messages(requester.locale or self.default_locale)
 
-    async def handle(self, text: str, requester: Requester) -> list[Reply]:
-        """Never raises: a user's mistake gets a hint, our own bug an apology with an id."""
+    async def handle(self, text: str, requester: Requester, *, event_id: str | None = None) -> list[Reply]:
+        """Never raises: a user's mistake gets a hint, our own bug an apology with an id, and a
+        database that cannot be used right now the plain "try again" message.
+
+        `event_id` names a platform delivery that may be retried: a delivery seen before gets no
+        replies at all. The check is a database write, so it is inside the same guard as the command.
+        """
         messages = self.messages_for(requester)
         if len(text) > MAX_LINE_CHARS:  # before any work: reading a line costs time in step with it
             return [too_long_reply(messages)]
         try:
+            if await self._seen_before(requester, event_id):
+                return []
             command = parse_command(text)
             if not isinstance(command, Invocation):
                 hint = messages("command.unknown", name=command.name)
@@ -66,11 +75,23 @@ class Dispatcher:
             if handler is None:
                 return [Reply(body=messages("command.unknown", name=command.name), kind=ReplyKind.PROBLEM)]
             return await handler(requester, command.args, messages)
-        except StorageUnavailable:
-            log.warning("database unavailable while handling a command on %s", requester.platform)
-            return [Reply(body=messages("storage.unavailable"), kind=ReplyKind.PROBLEM)]
+        except StorageUnavailable as exc:
+            # The database logs the outage once (bot/storage/database.py); one line per command would flood.
+            log.debug(
+                "database unavailable while handling a command on %s: %s (%s)",
+                requester.platform,
+                exc.cause,
+                exc.detail,
+            )
+            key = "storage.unsure" if exc.outcome_unknown else "storage.unavailable"
+            return [Reply(body=messages(key), kind=ReplyKind.PROBLEM)]
         except Exception as exc:
             return [self.apology(requester, exc)]
+
+    async def _seen_before(self, requester: Requester, event_id: str | None) -> bool:
+        if event_id is None or self.first_time is None:
+            return False
+        return not await self.first_time(requester.platform, event_id)
 
     def apology(self, requester: Requester, error: BaseException, what: str = "command") -> Reply:
         """Our own bug: the traceback goes to the log under a new id; the user gets the id to quote."""

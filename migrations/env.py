@@ -8,7 +8,6 @@ import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.slack.oauth import oauth_metadata
 from bot.storage.models import Base
@@ -25,12 +24,17 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_standalone() -> None:
-    from bot.storage.database import async_url
+    from bot.storage.database import Database
 
-    engine = create_async_engine(async_url(os.environ["DATABASE_URL"]))
-    async with engine.begin() as connection:
-        await connection.run_sync(_run)
-    await engine.dispose()
+    # The engine dop-bot migrates with: on SQLite it wraps the DDL in a real transaction.
+    database = Database.open(os.environ["DATABASE_URL"])
+    engine = database.migration_engine()
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run)
+    finally:
+        await engine.dispose()
+        await database.close()
 
 
 connection = context.config.attributes.get("connection")

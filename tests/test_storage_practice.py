@@ -12,6 +12,7 @@ from adapters.cli import main
 from adapters.console import ConsoleSession
 from bot.bootstrap import start_core
 from bot.config import Settings
+from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import PracticeService
 from bot.storage.cards import SqlCardStore
@@ -73,7 +74,7 @@ async def test_a_console_conversation_is_stored(
         again.db.sessions = dead.sessions
         for line in ("/dop stats", "/dop quiz", "/dop report"):
             out = await ConsoleSession(again.dispatcher).send(line)
-            assert "データベースに接続できません" in out and "Traceback" not in out
+            assert Messages("ja")("storage.unavailable") in out and "Traceback" not in out
         await dead.close()
         await again.close()
     finally:

@@ -19,7 +19,6 @@ from bot.dispatcher import Requester
 from bot.lookup import share_reply
 from bot.replies import Reply
 from bot.schedule_commands import changes_schedule
-from bot.storage.events import EventLog
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -78,7 +77,6 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         app = AsyncApp(client=client, signing_secret=config.signing_secret, oauth_settings=settings)
     else:
         app = AsyncApp(client=client, signing_secret=config.signing_secret)
-    events = EventLog(core.db) if core.db is not None else None
     share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("reply.share")
 
     @app.command("/dop")
@@ -102,10 +100,6 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     async def choice(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
         user = body["user"]["id"]
-        if events is not None and not await events.first_time(
-            PLATFORM, f"{user}:{action['action_ts']}", core.clock.now()
-        ):
-            return  # a retried delivery of a click already handled
         requester = Requester(
             platform=PLATFORM,
             user_id=user,
@@ -113,7 +107,11 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
             display_name=body["user"].get("username") or body["user"].get("name"),
             workspace_id=(body.get("team") or {}).get("id") or "default",
         )
-        for reply in await core.dispatcher.handle(f"/dop answer {action['value']}", requester):
+        # The event id makes a retried delivery of a click already handled get no second reply.
+        event_id = f"{user}:{action['action_ts']}"
+        for reply in await core.dispatcher.handle(
+            f"/dop answer {action['value']}", requester, event_id=event_id
+        ):
             payload = _reply_payload(reply, None)
             payload["response_type"] = "ephemeral"  # feedback goes to the one who clicked
             await respond(replace_original=False, **payload)
@@ -130,15 +128,12 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
 
     @app.event("app_home_opened")
     async def home(event: dict[str, Any], client: AsyncWebClient, body: dict[str, Any]) -> None:
-        if events is not None and not await events.first_time(
-            PLATFORM, str(body.get("event_id")), core.clock.now()
-        ):
-            return
         if core.stats is None:
             return
         requester = Requester(PLATFORM, event["user"], workspace_id=str(body.get("team_id") or "default"))
-        messages = core.dispatcher.messages_for(requester)
-        reply = await core.stats.stats(requester, messages)
-        await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render(reply)})
+        # Through the dispatcher: a retried event gets nothing, a database outage the plain message.
+        replies = await core.dispatcher.handle("stats", requester, event_id=str(body.get("event_id")))
+        for reply in replies[:1]:
+            await client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render(reply)})
 
     return app

@@ -3,6 +3,13 @@
 A burst of a thousand clicks becomes a handful of transactions instead of a thousand, which is what
 keeps SQLite (one writer at a time) and Postgres fast. Each click still gets its own result, and a
 failed batch fails every click in it: nothing is ever half-written.
+
+When the database fails, every click still learns its true outcome within a few seconds:
+- a batch whose COMMIT went unanswered (the connection died mid-commit) may or may not be stored, so
+  it is written again until the database answers; the retry recognises the batch's own answers, so
+  a click reported as failed was never stored and a click reported as recorded is stored once;
+- the clicks that queued behind a failed batch fail with it, unwritten: the database has just failed,
+  and a second full wait would make their reply later than the user can be kept waiting.
 """
 
 from __future__ import annotations
@@ -14,13 +21,15 @@ from datetime import datetime
 
 from sqlalchemy import select, tuple_
 
-from bot.storage.database import Database
+from bot.storage.database import Database, StorageUnavailable
 from bot.storage.identities import insert_ignore
 from bot.storage.models import OPEN, Answer, DailyPost, User
 from bot.storage.refs import UserRef
 
 MAX_BATCH = 500
 SETTLE_SECONDS = 0.002  # wait this long for more clicks before writing a batch
+RETRY_FOR = 8.0  # seconds from a batch's start during which an unanswered COMMIT is retried
+RETRY_PAUSE = 0.25
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,11 @@ class AnswerBatcher:
             while not queue.empty() and len(batch) < MAX_BATCH:
                 batch.append(queue.get_nowait())
             try:
-                results = await self._write([click for click, _ in batch])
+                results = await self._settle([click for click, _ in batch])
             except Exception as exc:  # every click of a failed batch learns why; the worker lives on
+                if isinstance(exc, StorageUnavailable):
+                    while not queue.empty():  # queued behind the failure: failed with it, unwritten
+                        batch.append(queue.get_nowait())
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(exc)
@@ -79,8 +91,31 @@ class AnswerBatcher:
                 if not future.done():
                     future.set_result(result)
 
-    async def _write(self, clicks: list[Click]) -> list[ClickResult]:
-        async with self.db.transaction() as session:
+    async def _settle(self, clicks: list[Click]) -> list[ClickResult]:
+        """Write a batch; if its COMMIT went unanswered, write it again until the database answers."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + RETRY_FOR
+        try:
+            return await self._write(clicks)
+        except StorageUnavailable as exc:
+            if not exc.outcome_unknown:
+                raise
+            failure = exc
+        while (left := give_up - loop.time()) > RETRY_PAUSE:
+            await asyncio.sleep(RETRY_PAUSE)
+            try:
+                return await self._write(clicks, ours=True, deadline=left - RETRY_PAUSE)
+            except StorageUnavailable as exc:
+                failure = exc
+        failure.outcome_unknown = True  # still unknown: the first attempt may have been stored
+        raise failure
+
+    async def _write(
+        self, clicks: list[Click], ours: bool = False, deadline: float | None = None
+    ) -> list[ClickResult]:
+        """One transaction for the batch. `ours`: an earlier attempt may have stored it, so an answer
+        already there with this click's choice and instant is taken as this click's own."""
+        async with self.db.transaction(deadline) as session:
             post_ids = {c.post_id for c in clicks}
             posts: dict[int, tuple[str, str]] = {
                 row.id: (row.status, row.question_id)
@@ -141,14 +176,14 @@ class AnswerBatcher:
                 inserted = {(r.post_id, r.user_id) for r in rows}
             # Keys that were not inserted already had an answer: the first one counts, so read it.
             repeats = [k for k in fresh if k not in inserted]
-            earlier: dict[tuple[int, int], tuple[int, bool]] = {}
+            earlier: dict[tuple[int, int], tuple[int, bool, datetime]] = {}
             if repeats:
                 earlier = {
-                    (r.post_id, r.user_id): (r.choice, r.correct)
+                    (r.post_id, r.user_id): (r.choice, bool(r.correct), r.answered_at)
                     for r in await session.execute(
-                        select(Answer.post_id, Answer.user_id, Answer.choice, Answer.correct).where(
-                            tuple_(Answer.post_id, Answer.user_id).in_(repeats)
-                        )
+                        select(
+                            Answer.post_id, Answer.user_id, Answer.choice, Answer.correct, Answer.answered_at
+                        ).where(tuple_(Answer.post_id, Answer.user_id).in_(repeats))
                     )
                 }
         results: list[ClickResult] = []
@@ -161,8 +196,12 @@ class AnswerBatcher:
                 results.append(ClickResult("closed", click.choice, click.correct))
             elif key in inserted and fresh[key] is click:
                 results.append(ClickResult("recorded", click.choice, click.correct))
+            elif ours and fresh[key] is click and earlier.get(key) == (click.choice, click.correct, click.at):
+                results.append(
+                    ClickResult("recorded", click.choice, click.correct)
+                )  # stored by the lost attempt
             else:
                 first = fresh[key] if key in inserted else None
-                choice, correct = (first.choice, first.correct) if first else earlier[key]
+                choice, correct = (first.choice, first.correct) if first else earlier[key][:2]
                 results.append(ClickResult("repeat", choice, bool(correct)))
         return results

@@ -81,7 +81,7 @@ class DailyLedger:
     db: Database
     batcher: AnswerBatcher = field(init=False)
     _questions: dict[int, str] = field(default_factory=dict, init=False)
-    _lookup: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    _lookups: dict[int, asyncio.Task[str | None]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.batcher = AnswerBatcher(self.db)
@@ -121,6 +121,7 @@ class DailyLedger:
                 return None
             post = await session.get(DailyPost, post_id)
             assert post is not None
+            self._questions[post_id] = question_id
             return _info(post)
 
     async def mark_posted(self, post_id: int, message_ref: str, now: datetime) -> None:
@@ -217,13 +218,21 @@ class DailyLedger:
         """A post's question never changes once claimed, so it is remembered after the first look."""
         if post_id in self._questions:
             return self._questions[post_id]
-        async with self._lookup:  # a burst of clicks on a new post looks it up once, not once each
-            if post_id not in self._questions:
-                post = await self.get(post_id)
-                if post is None:
-                    return None
-                self._questions[post_id] = post.question_id
-        return self._questions[post_id]
+        # A burst of clicks on a post not seen yet shares one lookup, and its failure: taking turns
+        # behind a lock would make each click wait out a silent database once more.
+        lookup = self._lookups.get(post_id)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._look_up(post_id))
+            self._lookups[post_id] = lookup
+            lookup.add_done_callback(lambda _: self._lookups.pop(post_id, None))
+        return await asyncio.shield(lookup)  # one click given up on does not cancel the others' lookup
+
+    async def _look_up(self, post_id: int) -> str | None:
+        post = await self.get(post_id)
+        if post is None:
+            return None
+        self._questions[post_id] = post.question_id
+        return post.question_id
 
     async def close(self, post_id: int, now: datetime) -> PostResults | None:
         """Close the post once and advance every streak of its channel; closing again changes nothing."""
