@@ -59,7 +59,7 @@ class FakeSlack:
         app.router.add_post("/response/{token}", self._response)
         app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, access_log=None)  # its own traffic is not the bot's log
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
