@@ -223,6 +223,16 @@ async def test_signed_but_unreadable_bodies_get_400_and_one_quiet_line(
     assert not gate.fake.calls
 
 
+async def test_slacks_own_checks_still_pass(gate: Gate) -> None:
+    """The SSL check and the URL verification Slack sends when the app is set up are answered by Bolt."""
+    assert (await gate.signed(urlencode({"ssl_check": "1", "token": "x"}))).status == 200
+    challenge = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"})
+    async with gate.session.post(
+        gate.url, data=challenge, headers=_signed(challenge.encode(), JSON)
+    ) as reply:
+        assert reply.status == 200 and "c-123" in await reply.text()
+
+
 def _action(**changes: Any) -> dict[str, Any]:
     action = {"action_id": "dop_choice_0", "block_id": "dop_choices", "value": "x", "action_ts": "1.1"}
     return {k: v for k, v in {**action, **changes}.items() if v is not None}

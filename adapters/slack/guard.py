@@ -81,18 +81,19 @@ def check_body(
 
 
 def routable(body: dict[str, Any]) -> bool:
-    """What Bolt's routing takes for granted: a kind of payload (a type, or a slash command), an event
-    that is an object with a type, actions that are objects with an action_id (at least one), a view
-    that is an object. Slack's payloads always are; Bolt indexes into them unchecked."""
-    if not isinstance(body.get("type"), str) and not isinstance(body.get("command"), str):
+    """What Bolt's routing takes for granted: a kind of payload (a type, a slash command or Slack's SSL
+    check), an event that is an object with a type, actions that are objects (at least one; block
+    actions with an action_id), a view that is an object. Slack's payloads always are; Bolt indexes
+    into them unchecked."""
+    if not any(isinstance(body.get(key), str) for key in ("type", "command", "ssl_check")):
         return False
     event = body.get("event", {})
     if not isinstance(event, dict) or ("event" in body and not isinstance(event.get("type"), str)):
         return False
-    actions = body.get("actions", [{"action_id": ""}])
-    if not isinstance(actions, list) or not actions:
+    actions = body.get("actions", [{}])
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, dict) for a in actions):
         return False
-    if not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions):
+    if body.get("type") == "block_actions" and not all(isinstance(a.get("action_id"), str) for a in actions):
         return False
     return isinstance(body.get("view", {}), dict)
 
