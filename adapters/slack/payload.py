@@ -92,5 +92,5 @@ async def on_error(error: Exception, logger: logging.Logger) -> BoltResponse | N
     with its traceback as Bolt does (the app needs `raise_error_for_unhandled_request`)."""
     if isinstance(error, BoltUnhandledRequestError):
         return BoltResponse(status=404, body="unhandled request")
-    logger.error("Failed to run listener function (error: %s)", error, exc_info=error)
+    logger.error("Failed to handle a Slack request (error: %s)", error, exc_info=error)
     return None
