@@ -129,10 +129,15 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from adapters import redact
+
+    redact.install(redact.secrets_of(settings))  # tokens, secrets and response_urls never reach the log
     # One line per migration step or per job run is noise in a terminal.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     quiet = logging.ERROR if args.command == "simulate" else logging.WARNING  # a simulation skips by design
     logging.getLogger("apscheduler").setLevel(quiet)
+    # Two lines per database call with its parameters (user data, an installation's tokens): not a log.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     if args.command == "content":
         return check_content(settings, args.files)
     if args.command == "discord":

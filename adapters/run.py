@@ -15,6 +15,7 @@ from aiohttp import web
 from adapters.clock import SystemClock
 from adapters.discord.config import DiscordSetupError, discord_config
 from adapters.slack.app import SlackConfig, build_app, web_client
+from adapters.slack.guard import guarded_web_app
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.oauth import installation_store, token_lookup
 from bot.bootstrap import Core, start_core
@@ -143,7 +144,7 @@ async def _start_slack(
         cleanups.append(handler.close_async)
         log.info("slack: socket mode connected")
     else:
-        cleanups.append(await _serve(app.web_app(path="/slack/events"), settings.port))
+        cleanups.append(await _serve(guarded_web_app(app, slack.signing_secret), settings.port))
         log.info("slack: listening on port %d at /slack/events", settings.port)
     return cleanups
 

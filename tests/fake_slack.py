@@ -51,15 +51,17 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _ts: int = 0
+    _hooks: int = 0
 
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{token}", self._response)
+        app.router.add_post("/{kind:commands|actions}/{team}/{id}/{secret}", self._response)
         app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, access_log=None)  # its own traffic is not the bot's log
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -165,6 +167,11 @@ class FakeSlack:
     async def _upload(self, request: web.Request) -> web.Response:
         self.calls.append(Call("upload", {"size": len(await request.read())}))
         return web.Response(text="OK")
+
+    def response_url(self, kind: str = "commands", team: str = "T1") -> str:
+        """A response_url shaped like Slack's (`https://hooks.slack.com/commands/T…/…/<secret>`), each new."""
+        self._hooks += 1
+        return f"{self.base}/{kind}/{team}/{1700000000 + self._hooks}/Hk{self._hooks:04d}q9Zr8SeCrEt{kind[0]}"
 
     def named(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]

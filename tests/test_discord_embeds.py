@@ -108,7 +108,7 @@ def test_a_chart_is_attached_and_shown_in_the_embed() -> None:
 
 
 def test_tokens_are_masked_in_discord_log_lines() -> None:
-    from adapters.discord.redact import redact
+    from adapters.redact import redact
 
     line = (
         "POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24.tok-en_9/callback has returned 204"

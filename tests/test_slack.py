@@ -19,6 +19,7 @@ from aiohttp import web
 
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.blocks import escape, render
+from adapters.slack.guard import guarded_web_app
 from adapters.slack.messenger import SlackMessenger
 from bot.bootstrap import Core, start_core
 from bot.config import Settings
@@ -106,7 +107,7 @@ async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackR
     clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
     core = await start_core(Settings(database_url=database.url), clock, SlackMessenger(client))
     app = build_app(core, config, client)
-    runner = web.AppRunner(app.web_app(path="/slack/events"))
+    runner = web.AppRunner(guarded_web_app(app, SECRET))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -411,7 +412,7 @@ async def test_the_oauth_install_flow_serves_many_workspaces(
         FakeClock(datetime(2026, 11, 30, tzinfo=UTC)),
         SlackMessenger(client),
     )
-    runner = web.AppRunner(build_app(core, config, client).web_app(path="/slack/events"))
+    runner = web.AppRunner(guarded_web_app(build_app(core, config, client), SECRET))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

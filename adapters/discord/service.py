@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
-from adapters.discord import redact
+from adapters import redact
 from adapters.discord.app import Client, build_client, point_at
 from adapters.discord.commands import CatalogueTranslator
 from adapters.discord.config import DiscordConfig, DiscordSetupError

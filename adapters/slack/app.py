@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
 from adapters.slack.oauth import oauth_settings
+from adapters.slack.payload import Field, id_at, on_error, requires, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
 from bot.lookup import share_reply
@@ -23,6 +24,11 @@ from bot.schedule_commands import changes_schedule
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 _CHOICE_PATTERN = re.compile("^" + CHOICE_ACTION.replace("{index}", r"\d+") + "$")
+# What each listener reads without a fallback; a payload without it gets 400 before the listener runs.
+_USER, _CHANNEL = Field(("user", "id"), "id"), Field(("channel", "id"), "id")
+_VALUE, _ACTION_TS = Field(("actions", 0, "value")), Field(("actions", 0, "action_ts"), "id")
+_ANSWER_TO = Field(("response_url",), "url")
+_NAME = 200  # the longest display name the database keeps
 
 
 @dataclass
@@ -74,12 +80,20 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     if config.oauth and core.db is not None:
         assert config.client_id is not None and config.client_secret is not None
         settings = oauth_settings(config.client_id, config.client_secret, core.db.engine)
-        app = AsyncApp(client=client, signing_secret=config.signing_secret, oauth_settings=settings)
+        app = AsyncApp(
+            client=client,
+            signing_secret=config.signing_secret,
+            oauth_settings=settings,
+            raise_error_for_unhandled_request=True,
+        )
     else:
-        app = AsyncApp(client=client, signing_secret=config.signing_secret)
+        app = AsyncApp(
+            client=client, signing_secret=config.signing_secret, raise_error_for_unhandled_request=True
+        )
+    app.error(on_error)
     share_label = core.dispatcher.messages_for(Requester(PLATFORM, "-"))("reply.share")
 
-    @app.command("/dop")
+    @app.command("/dop", middleware=[requires(Field(("user_id",), "id"), _ANSWER_TO)])
     async def dop(ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         await ack()  # within 3 s, before any work
         text = str(command.get("text") or "")
@@ -88,24 +102,25 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         requester = Requester(
             platform=PLATFORM,
             user_id=command["user_id"],
-            channel_id=command.get("channel_id"),
-            display_name=command.get("user_name"),
-            workspace_id=command.get("team_id") or "default",
+            channel_id=id_at(command, "channel_id"),
+            display_name=text_at(command, "user_name", limit=_NAME),
+            workspace_id=id_at(command, "team_id") or "default",
             can_manage=manage,
         )
         for reply in await core.dispatcher.handle(text, requester):
             await respond(**_reply_payload(reply, share_label))
 
-    @app.action({"action_id": _CHOICE_PATTERN})
+    @app.action({"action_id": _CHOICE_PATTERN}, middleware=[requires(_USER, _ACTION_TS, _VALUE, _ANSWER_TO)])
     async def choice(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
         user = body["user"]["id"]
         requester = Requester(
             platform=PLATFORM,
             user_id=user,
-            channel_id=(body.get("channel") or {}).get("id"),
-            display_name=body["user"].get("username") or body["user"].get("name"),
-            workspace_id=(body.get("team") or {}).get("id") or "default",
+            channel_id=id_at(body, "channel", "id"),
+            display_name=text_at(body, "user", "username", limit=_NAME)
+            or text_at(body, "user", "name", limit=_NAME),
+            workspace_id=id_at(body, "team", "id") or "default",
         )
         # The event id makes a retried delivery of a click already handled get no second reply.
         event_id = f"{user}:{action['action_ts']}"
@@ -116,21 +131,24 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
             payload["response_type"] = "ephemeral"  # feedback goes to the one who clicked
             await respond(replace_original=False, **payload)
 
-    @app.action(SHARE_ACTION)
+    @app.action(SHARE_ACTION, middleware=[requires(_USER, _VALUE, _CHANNEL)])
     async def share(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         messages = core.dispatcher.messages_for(Requester(PLATFORM, body["user"]["id"]))
         reply = share_reply(core.engine, messages, action["value"])
-        channel = (body.get("channel") or {}).get("id")
-        if reply is None or channel is None:
+        if reply is None:
             return
-        await client.chat_postMessage(channel=channel, blocks=render(reply), text=fallback_text(reply))
+        await client.chat_postMessage(
+            channel=body["channel"]["id"], blocks=render(reply), text=fallback_text(reply)
+        )
 
-    @app.event("app_home_opened")
+    @app.event(
+        "app_home_opened", middleware=[requires(Field(("event", "user"), "id"), Field(("event_id",), "id"))]
+    )
     async def home(event: dict[str, Any], client: AsyncWebClient, body: dict[str, Any]) -> None:
         if core.stats is None:
             return
-        requester = Requester(PLATFORM, event["user"], workspace_id=str(body.get("team_id") or "default"))
+        requester = Requester(PLATFORM, event["user"], workspace_id=id_at(body, "team_id") or "default")
         # Through the dispatcher: a retried event gets nothing, a database outage the plain message.
         replies = await core.dispatcher.handle("stats", requester, event_id=str(body.get("event_id")))
         for reply in replies[:1]:
