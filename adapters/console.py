@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import sys
 import threading
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from adapters.plain import render_text, tolerate_bad_bytes
 from bot.commands import parse_number
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
@@ -19,33 +19,6 @@ from bot.storage.refs import ChannelRef
 
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q", "/dop quit", "/dop exit"})
 CONSOLE_CHANNEL = ChannelRef("console", "local", "console", "console")
-
-
-def render_text(reply: Reply, messages: Messages) -> str:
-    """A reply as plain text for a terminal."""
-    parts: list[str] = []
-    if reply.title:
-        parts.append(f"■ {reply.title}")
-    if reply.body:
-        parts.append(reply.body)
-    if reply.choices:
-        parts.append("\n".join(f"  {i}. {choice.label}" for i, choice in enumerate(reply.choices, start=1)))
-    for item in reply.fields:
-        parts.append(f"{item.name}:\n" + "\n".join(f"  {line}" for line in item.value.splitlines()))
-    if reply.links:
-        parts.append(
-            f"{messages('ask.references')}:\n"
-            + "\n".join(f"  - {_link(link.title, link.url)}" for link in reply.links)
-        )
-    if reply.attachment is not None:
-        parts.append(f"[{reply.attachment.filename}: {len(reply.attachment.data):,} bytes]")
-    if reply.footer:
-        parts.append(f"({reply.footer})")
-    return "\n".join(parts)
-
-
-def _link(title: str, url: str) -> str:
-    return url if title == url else f"{title} <{url}>"
 
 
 @dataclass
@@ -113,17 +86,6 @@ class ConsoleMessenger:
             file=self.out,
             flush=True,
         )
-
-
-def tolerate_bad_bytes(stream: TextIO) -> None:
-    """Bytes that are not UTF-8 read as '�' instead of ending the program with a traceback."""
-    if isinstance(stream, io.TextIOWrapper):
-        stream.reconfigure(errors="replace")
-
-
-def without_surrogates(text: str) -> str:
-    """Undecodable bytes in argv arrive as lone surrogates, which a UTF-8 terminal cannot print: '�'."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 async def _read_line(stdin: TextIO) -> str:

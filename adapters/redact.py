@@ -11,11 +11,11 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
-from pydantic import SecretStr
-
-from bot.config import Settings
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 MASK = "***"
 _QUOTE = r"""\\?['"]"""  # a quote, or one escaped inside a JSON string
@@ -85,6 +85,8 @@ class Redacting(logging.Formatter):
 
 def secrets_of(settings: Settings) -> list[str]:
     """The values to mask verbatim: every secret setting, and the database URL's password."""
+    from pydantic import SecretStr  # here: one-shot commands log without building Settings
+
     values = [v.get_secret_value() for _, v in settings if isinstance(v, SecretStr)]
     if settings.database_url:
         with contextlib.suppress(ValueError):  # a malformed URL: the database says so; nothing to mask

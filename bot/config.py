@@ -9,8 +9,9 @@ from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.environment import content_path
+
 APP_NAME = "dop-bot"
-_PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 class Settings(BaseSettings):
@@ -50,10 +51,7 @@ class Settings(BaseSettings):
 
     def content_path(self) -> Path:
         """DOP_CONTENT_DIR, else ./content when run from a checkout, else the project's own."""
-        if self.content_dir is not None:
-            return self.content_dir
-        local = Path.cwd() / "content"
-        return local if (local / "notes").is_dir() else _PACKAGED_CONTENT
+        return content_path(self.content_dir)
 
     def data_path(self) -> Path:
         """Where local state lives: DOP_DATA_DIR or the platform's user data directory."""

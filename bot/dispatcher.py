@@ -12,7 +12,7 @@ from bot.i18n import Messages
 from bot.lookup import ask_reply, help_reply, too_long_reply, topics_reply
 from bot.replies import Reply, ReplyKind
 from bot.search import SearchEngine
-from bot.storage.database import StorageUnavailable
+from bot.storage.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from bot.yaml_data import load_yaml
 
 DEFAULT_LOCALE = "ja"
 LOCALES = ("ja", "en")
@@ -15,7 +15,7 @@ LOCALES = ("ja", "en")
 @cache
 def _catalogue(locale: str) -> dict[str, str]:
     text = resources.files("bot").joinpath(f"locales/{locale}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -68,10 +68,29 @@ def test_every_message_key_used_in_code_exists() -> None:
 
 
 def test_every_procfile_line_names_a_real_dop_bot_command() -> None:
-    from adapters.cli import _parser
+    from adapters.cli.parser import build_parser as _parser
 
     commands = set(_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     for line in (ROOT / "Procfile").read_text().splitlines():
         _, _, command = line.partition(":")
         words = command.split()
         assert words[0] == "dop-bot" and words[1] in commands, line
+
+
+def test_a_one_shot_lookup_loads_no_database_platform_or_settings_library() -> None:
+    # What keeps `dop-bot ask` fast (bench/cli_ask.py): it must not import what it does not use.
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['dop-bot', 'ask', 'elb', '503']\n"
+        "try:\n"
+        "    runpy.run_module('adapters.cli', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ['sqlalchemy', 'pydantic', 'pydantic_settings', 'slack_bolt', 'discord', 'aiohttp',\n"
+        "         'apscheduler', 'alembic', 'matplotlib', 'asyncio']\n"
+        "print('LOADED', [m for m in heavy if m in sys.modules])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert "HTTPCode_ELB_5XX" in result.stdout, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []"

@@ -27,7 +27,8 @@ from bot.quiz.bank import QuestionBank
 from bot.storage import answer_batch
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, MigrationFailed, StorageUnavailable
-from bot.storage.failures import Cause, describe, unavailable_cause
+from bot.storage.errors import Cause
+from bot.storage.failures import describe, unavailable_cause
 from bot.storage.migrations import head_revision
 from bot.storage.models import Answer, PendingPractice
 from bot.storage.refs import UserRef

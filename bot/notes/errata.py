@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from bot.notes.model import Deck, Diagnostic, Node
+from bot.yaml_data import load_yaml
 
 KINDS = ("wrong", "outdated", "retired")
 _SAME_BULLET = 0.6  # text similarity above which an edited bullet is taken for the one an erratum named
@@ -46,7 +47,7 @@ def load_errata(
     if not path.exists():
         return {}, []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         return {}, [Diagnostic(where, 0, "error", f"not valid YAML: {exc}")]
     if not isinstance(data, dict):

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from bot.notes.model import Deck, Diagnostic, NodeKind
+from bot.yaml_data import load_yaml
 
 OFF_EXAM_REASONS = ("retired", "trivia", "out_of_scope")
 
@@ -109,7 +110,7 @@ def load_blueprint(path: Path, source: str | None = None) -> tuple[Blueprint, li
     if not path.exists():
         return Blueprint(), []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         return Blueprint(), [Diagnostic(where, 0, "error", f"not valid YAML: {exc}")]
     if not isinstance(data, dict):

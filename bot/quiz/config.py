@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.notes.model import Diagnostic
+from bot.yaml_data import load_yaml
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def load_quiz_config(path: Path, source: str | None = None) -> tuple[QuizConfig,
     if not path.exists():
         return QuizConfig(), []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         return QuizConfig(), [Diagnostic(where, 0, "error", f"not valid YAML: {exc}")]
     problems: list[Diagnostic] = []

@@ -11,6 +11,7 @@ import yaml
 
 from bot.notes.model import Deck, Diagnostic, Node
 from bot.quiz.text import same_choice_key
+from bot.yaml_data import SafeLoader
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,59}$")
 _FIELDS = {"id", "prompt", "choices", "answer", "explanation", "notes"}
@@ -66,7 +67,7 @@ def load_curated(
 
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """The document's node tree (nodes carry line numbers) and the data built from it, parsed once."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C loader when PyYAML has it
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else None)

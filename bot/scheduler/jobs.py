@@ -23,7 +23,7 @@ from bot.scheduler.settings import Schedule
 from bot.stats.calendar import iso_week
 from bot.stats_commands import StatsService
 from bot.storage.daily import DailyLedger, PostResults, claim_report, release_report
-from bot.storage.database import StorageError
+from bot.storage.errors import StorageError
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ import yaml
 
 from bot.notes.model import Diagnostic
 from bot.search.text import normalize
+from bot.yaml_data import load_yaml
 
 _PARENTHESISED = re.compile(r"\(([^)]*)\)")
 _VENDOR_PREFIX = re.compile(r"^(amazon|aws)\s+")
@@ -139,9 +140,7 @@ def load_glossary(path: Path, source: str | None = None) -> tuple[Glossary, list
     if not path.exists():
         return Glossary(), [Diagnostic(source, 0, "warning", "no aliases file: English queries will miss")]
     try:
-        # The C loader, where PyYAML has it, reads the glossary several times faster.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         return Glossary(), [Diagnostic(source, line, "error", f"not valid YAML: {exc}")]

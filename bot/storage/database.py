@@ -26,16 +26,15 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from bot.storage.failures import (
+from bot.storage.errors import (
     Cause,
     DatabaseNewerThanCode,
     MigrationFailed,
     StorageError,
     StorageMisconfigured,
     StorageUnavailable,
-    describe,
-    storage_error,
 )
+from bot.storage.failures import describe, storage_error
 from bot.storage.migrations import current_revision, head_revision, known_revisions, upgrade_to_head
 
 log = logging.getLogger(__name__)
