@@ -57,7 +57,8 @@ def main() -> None:
     }
     for name, figures in summary.items():
         print(
-            f"{name:<22} median {figures['median_s']:.3f} s  (min {figures['min_s']:.3f}, max {figures['max_s']:.3f})"
+            f"{name:<22} median {figures['median_s']:.3f} s"
+            f"  (min {figures['min_s']:.3f}, max {figures['max_s']:.3f})"
         )
     print(json.dumps({"runs": args.runs, **summary}))
 
