@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from adapters import startup
 from adapters.clock import SystemClock
 from adapters.discord.config import DiscordSetupError, discord_config
 from adapters.slack.app import SlackConfig, build_app, web_client
 from adapters.slack.guard import guarded_web_app
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.oauth import installation_store, token_lookup
 from bot.bootstrap import Core, start_core
 from bot.config import Settings
 from bot.messenger import Messenger, MessengerError
@@ -106,6 +106,7 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> int:
         assert core.runner is not None
         await asyncio.to_thread(core.bank.ensure)  # after listening: requests are served meanwhile
         await core.runner.start()
+        startup.started()
         log.info("dop-bot is running")
         await stop.wait()
         log.info("shutting down")
@@ -133,6 +134,8 @@ async def _start_slack(
     messenger = SlackMessenger(client)
     routing.by_platform["slack"] = messenger
     if slack.oauth and slack.client_id and core.db is not None:
+        from adapters.slack.oauth import installation_store, token_lookup
+
         messenger.tokens = token_lookup(installation_store(slack.client_id, core.db.engine))
     app = build_app(core, slack, client)
     cleanups: list[Stop] = []

@@ -68,3 +68,10 @@ async def test_sqlite_uses_wal(backend: str, tmp_path: Path) -> None:
             assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         else:
             assert (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+
+def test_the_head_written_in_code_is_alembics_head() -> None:
+    # An ordinary start compares the database with HEAD and skips Alembic; a new migration must move it.
+    from bot.storage.migrations import HEAD, head_revision
+
+    assert head_revision() == HEAD

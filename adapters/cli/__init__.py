@@ -9,13 +9,18 @@ import os
 import sys
 from collections.abc import Sequence
 
+from adapters import startup
 from adapters.cli.parser import build_parser
 
 # Commands that read only content/ and need no Settings (no secrets, no database, no platform).
 ONE_SHOT = ("ask", "topics", "questions", "content", "export")
+# Commands whose start-up is worth running without the garbage collector (adapters/startup.py); they
+# turn it back on themselves once started, or end before it matters (a one-shot lookup).
+LONG_STARTS = ("run", "console", "ask", "topics")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    startup.starting()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -24,10 +29,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    finally:
+        startup.finished()
 
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command not in LONG_STARTS:
+        startup.started()
     if args.command in ONE_SHOT:
         _log_to_stderr(os.environ.get("DOP_LOG_LEVEL", "WARNING"), secrets=())
         return _one_shot(args)

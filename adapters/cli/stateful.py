@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 
+from adapters import startup
 from adapters.clock import SystemClock
 from adapters.console import ConsoleMessenger, run_console
 from adapters.plain import render_text
@@ -42,6 +43,7 @@ async def with_database(settings: Settings, args: argparse.Namespace, messages: 
         if args.command == "console":
             if core.runner is not None:
                 await core.runner.start()  # /dop subscribe in the console posts here on schedule
+            startup.started()
             await run_console(core.dispatcher, messenger=messenger)
         elif args.command == "db":
             print(messages("storage.upgraded", url=safe_url(settings.database())))

@@ -13,7 +13,6 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
-from adapters.slack.oauth import oauth_settings
 from adapters.slack.payload import Field, id_at, on_error, requires, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
@@ -78,6 +77,8 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     """The Bolt app wired to the core's dispatcher; no network at build time."""
     client = client or web_client(config)
     if config.oauth and core.db is not None:
+        from adapters.slack.oauth import oauth_settings  # slack-sdk's OAuth stores load only in OAuth mode
+
         assert config.client_id is not None and config.client_secret is not None
         settings = oauth_settings(config.client_id, config.client_secret, core.db.engine)
         app = AsyncApp(

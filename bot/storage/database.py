@@ -35,7 +35,7 @@ from bot.storage.errors import (
     StorageUnavailable,
 )
 from bot.storage.failures import describe, storage_error
-from bot.storage.migrations import current_revision, head_revision, known_revisions, upgrade_to_head
+from bot.storage.migrations import HEAD, current_revision, known_revisions, stored_revision, upgrade_to_head
 
 log = logging.getLogger(__name__)
 
@@ -199,16 +199,16 @@ class Database:
         """
         try:
             async with asyncio.timeout(self.deadline), self.engine.connect() as conn:
-                revision = await conn.run_sync(current_revision)
+                revision = await conn.run_sync(stored_revision)
                 read_only = await self._read_only(conn)
         except (SQLAlchemyError, OSError) as exc:
             raise self._sharpened(_start_failure(exc)) from exc
         if read_only:  # found now, at start, rather than at the first answer someone clicks
             raise StorageUnavailable(read_only, Cause.READ_ONLY)
+        if revision == HEAD:
+            return revision
         if revision is not None and revision not in known_revisions():
             raise DatabaseNewerThanCode(revision)
-        if revision is not None and revision == head_revision():
-            return revision
         migrator = self.migration_engine()
         try:
             async with migrator.begin() as conn:
@@ -280,8 +280,8 @@ class Database:
     async def check(self) -> None:
         """Connect once, migrate if needed, and fail unless the schema is now at the head."""
         revision = await self.upgrade()
-        if revision != head_revision():
-            raise StorageError(f"schema at {revision}, expected {head_revision()}")
+        if revision != HEAD:
+            raise StorageError(f"schema at {revision}, expected {HEAD}")
 
     async def close(self) -> None:
         await self.engine.dispose()
