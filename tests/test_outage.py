@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from adapters.discord.messenger import DiscordMessenger
 from adapters.run import RoutingMessenger
+from tests.conftest import FakeClock
 from tests.discord_client import start_client, stop_client
 from tests.fake_discord import FakeDiscord, component_payload, pointed_at
 from tests.faultproxy import FaultProxy
@@ -177,3 +179,86 @@ async def test_discord_clicks_during_a_stall_are_deferred_then_told_plainly_in_t
     assert all(UNAVAILABLE in _said_to(rig.fake, payload) for payload in clicks)
     await proxy.pass_through()
     assert await _stored(direct) == set()
+
+
+# ------------------------------------------------------------------------------ Slack, OAuth mode
+
+
+@pytest.fixture
+async def oauth_outage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[FaultProxy, SlackRig]]:
+    """Many-workspaces mode: Bolt looks the workspace's installation up in the database before any
+    listener runs, so an outage reaches the request before our own code does."""
+    import aiohttp
+    from aiohttp import web
+    from slack_sdk.oauth.installation_store import Installation
+
+    from adapters.slack.app import SlackConfig, build_app, web_client
+    from adapters.slack.guard import guarded_web_app
+    from adapters.slack.messenger import SlackMessenger
+    from adapters.slack.oauth import installation_store
+    from bot.bootstrap import start_core
+    from bot.config import Settings
+    from tests.outage import AddressedSlack
+    from tests.test_slack import SECRET
+
+    monkeypatch.chdir(ROOT)
+    async with proxied_postgres(tmp_path) as (proxy, through, _):
+        fake = await AddressedSlack().start()
+        config = SlackConfig(
+            bot_token=None,
+            signing_secret=SECRET,
+            api_url=f"{fake.base}/api/",
+            client_id="111.222",
+            client_secret="client-secret",
+        )
+        client = web_client(config)
+        core = await start_core(
+            Settings(database_url=through),
+            FakeClock(datetime(2026, 11, 30, tzinfo=UTC)),
+            SlackMessenger(client),
+        )
+        assert core.db is not None
+        await installation_store("111.222", core.db.engine).async_save(
+            Installation(
+                app_id="A1",
+                team_id="T1",
+                user_id="UINSTALL",
+                bot_token="xoxb-team-T1",
+                bot_id="B1",
+                bot_user_id="UB1",
+            )
+        )
+        runner = web.AppRunner(guarded_web_app(build_app(core, config, client), SECRET))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        async with aiohttp.ClientSession() as session:
+            yield proxy, SlackRig(fake, core, f"http://127.0.0.1:{port}/slack/events", session)
+        await runner.cleanup()
+        await core.close()
+        await fake.stop()
+
+
+@pytest.mark.parametrize("failure", ["cut", "stall"])
+async def test_in_oauth_mode_commands_during_an_outage_get_a_reply(
+    oauth_outage: tuple[FaultProxy, SlackRig], failure: str
+) -> None:
+    proxy, rig = oauth_outage
+    assert await rig.command("ask elb 503", team_id="T1") == 200
+    [normal] = await rig.fake.wait_for("response_url", timeout=REPLY_WITHIN)
+    assert "HTTPCode_ELB_5XX" in str(normal.body)
+    if failure == "cut":
+        proxy.cut()
+        await proxy.refuse()
+    else:
+        proxy.stall()
+    # A lookup needs no database: it is answered as usual; what needs the database gets the plain message.
+    assert await rig.command("ask elb 503", team_id="T1") == 200
+    assert await rig.command("stats", team_id="T1") == 200
+    replies = await rig.fake.wait_for("response_url", 3, timeout=REPLY_WITHIN)
+    said = [str(call.body) for call in replies[1:]]
+    assert any("HTTPCode_ELB_5XX" in text for text in said)
+    assert any(UNAVAILABLE in text for text in said)

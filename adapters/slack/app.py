@@ -77,7 +77,8 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     """The Bolt app wired to the core's dispatcher; no network at build time."""
     client = client or web_client(config)
     if config.oauth and core.db is not None:
-        from adapters.slack.oauth import oauth_settings  # slack-sdk's OAuth stores load only in OAuth mode
+        # slack-sdk's OAuth stores load only in OAuth mode
+        from adapters.slack.oauth import oauth_settings, outage_tolerant_authorize
 
         assert config.client_id is not None and config.client_secret is not None
         settings = oauth_settings(config.client_id, config.client_secret, core.db.engine)
@@ -85,6 +86,8 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
             client=client,
             signing_secret=config.signing_secret,
             oauth_settings=settings,
+            # Bolt takes an AsyncAuthorize instance as it is (an isinstance check); its hint names functions.
+            authorize=outage_tolerant_authorize(settings, log),  # type: ignore[arg-type]
             raise_error_for_unhandled_request=True,
         )
     else:
