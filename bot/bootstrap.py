@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.clock import Clock
@@ -27,6 +27,8 @@ from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.search import SearchEngine
+from bot.search.index import build_index
+from bot.snapshot import Snapshot, SnapshotStore, snapshot_key
 from bot.stats_commands import StatsService, stats_handlers, user_of
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
@@ -62,18 +64,37 @@ class Core:
 
 
 def build_core(settings: Settings, clock: Clock, store: CardStore | None = None) -> Core:
-    """Load the notes, build the index and the question bank, wire the stateless commands.
+    """Load the notes, build the index and the question bank, wire the stateless commands. What a run
+    before built from the same content and code is read back from its snapshot (bot/snapshot.py).
 
     Content problems are logged; whatever parsed is served.
     """
-    content = load_content(settings.content_path())
+    content_dir = settings.content_path()
+    snapshots = SnapshotStore(settings.data_path() / "snapshots")
+    key = snapshot_key(content_dir)
+    snapshot = snapshots.load(key)
+    if snapshot is None:
+        built = load_content(content_dir)
+        snapshot = Snapshot(built, build_index(list(built.decks)))
+        snapshots.save(key, snapshot)
+    content = snapshot.content
     for problem in content.diagnostics:
         level = logging.ERROR if problem.severity == "error" else logging.DEBUG
         log.log(level, "%s", problem)
-    engine = SearchEngine.build(list(content.decks), content.glossary, content.errata)
-    # Built on first use (or by `run` in a worker thread once it is listening): it is the slowest
-    # part of starting, and nothing needs it to answer `/dop ask`.
-    bank = QuestionBank.lazy(lambda: bank_of(content))
+    engine = SearchEngine.of(snapshot.index, content.glossary, content.errata)
+    if snapshot.questions is not None:
+        bank = QuestionBank(snapshot.questions, snapshot.dropped)
+    else:
+        first = snapshot
+
+        def build_bank() -> QuestionBank:
+            built = bank_of(content)
+            snapshots.save(key, replace(first, questions=built.questions, dropped=built.dropped))
+            return built
+
+        # Built on first use (or by `run` in a worker thread once it is listening): it is the slowest
+        # part of starting, and nothing needs it to answer `/dop ask`.
+        bank = QuestionBank.lazy(build_bank)
     practice = PracticeService(bank=bank, store=store or InMemoryCardStore(), clock=clock)
     dispatcher = Dispatcher(engine=engine, default_locale=settings.locale)
     dispatcher.handlers.update(practice_handlers(practice, engine))

@@ -10,7 +10,7 @@ from bot.notes.errata import Erratum, corrected, load_errata
 from bot.notes.loader import display_name, load_decks, note_files
 from bot.notes.model import Deck, Diagnostic
 from bot.notes.parser import parse_file
-from bot.quiz.bank import QuestionBank, build_bank
+from bot.quiz.bank import QuestionBank
 from bot.quiz.blueprint import Blueprint, load_blueprint, rule_problems
 from bot.quiz.config import QuizConfig, load_quiz_config
 from bot.quiz.curated import CuratedQuestion, load_curated, question_files
@@ -88,6 +88,8 @@ def _unknown_headings(glossary: Glossary, decks: tuple[Deck, ...], source: str) 
 def bank_of(content: Content) -> QuestionBank:
     """The question bank of the content: questions generated from the notes as the errata correct
     them, plus the curated ones, tagged with exam domains."""
+    from bot.quiz.build import build_bank  # generation is loaded only when a bank is built
+
     return build_bank(
         content.decks,
         content.glossary,

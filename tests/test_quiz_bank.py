@@ -9,7 +9,8 @@ from bot.content import Content
 from bot.notes.errata import corrected
 from bot.notes.model import NodeKind
 from bot.notes.parser import parse_notes
-from bot.quiz.bank import QuestionBank, build_bank, shuffled
+from bot.quiz.bank import QuestionBank
+from bot.quiz.build import build_bank, shuffled
 from bot.quiz.model import Question, QuestionKind, Source
 from bot.quiz.quantities import parse_choice
 from bot.quiz.tells import gives_away
@@ -217,7 +218,7 @@ def test_number_distractors_are_never_other_valid_settings(bank: QuestionBank, c
 def test_a_list_gives_at_most_its_share_and_prompts_keep_only_service_and_topic(
     bank: QuestionBank, content: Content
 ) -> None:
-    from bot.quiz.bank import PER_LIST
+    from bot.quiz.build import PER_LIST
 
     decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
     per_list = Counter(

@@ -69,8 +69,15 @@ class SearchEngine:
     def build(
         cls, decks: list[Deck], glossary: Glossary, errata: Mapping[str, Erratum] | None = None
     ) -> SearchEngine:
-        headings = [n.text for d in decks for n in d.services()]
-        return cls(build_index(decks), glossary.with_headings(headings), errata or {})
+        return cls.of(build_index(decks), glossary, errata)
+
+    @classmethod
+    def of(
+        cls, index: SearchIndex, glossary: Glossary, errata: Mapping[str, Erratum] | None = None
+    ) -> SearchEngine:
+        """An engine over an index built before (a start-up snapshot keeps the index, not the engine)."""
+        headings = [n.text for d in index.decks.values() for n in d.services()]
+        return cls(index, glossary.with_headings(headings), errata or {})
 
     def search(self, query: str, limit: int = MAX_HITS) -> SearchOutcome:
         """Best passages first; an empty, overlong or unanswerable query says why instead."""
