@@ -107,6 +107,7 @@ def test_questions_json_prints_the_bank_with_filters(capsys: pytest.CaptureFixtu
         "prompt",
         "choices",
         "answer",
+        "answers",
         "explanation",
         "source",
         "domains",

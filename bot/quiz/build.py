@@ -115,6 +115,8 @@ def _from_curated(item: CuratedQuestion, deck: Deck) -> Question:
         choice_type="option",
         cites=tuple(n.id for n in notes),
         domains=item.domains,
+        answers=item.answers,
+        choice_explanations=item.choice_explanations,
     )
 
 

@@ -15,7 +15,11 @@ from bot.yaml_data import SafeLoader
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,59}$")
 _FIELDS = {"id", "prompt", "choices", "answer", "explanation", "notes"}
-_OPTIONAL = {"domains"}  # exam domains, primary first; otherwise those of the first cited note's topic
+# domains: exam domains, primary first (otherwise those of the first cited note's topic);
+# choice_explanations: one or two sentences per choice on why it is right or wrong.
+_OPTIONAL = {"domains", "choice_explanations"}
+MIN_CHOICES, MAX_CHOICES = 4, 8
+MIN_MULTIPLE_CHOICES = 5  # the exam's multiple response: two or more right out of five or more
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class CuratedQuestion:
     notes: tuple[Node, ...]
     deck: Deck
     domains: tuple[str, ...] = ()
+    answers: tuple[int, ...] = ()  # every right choice, ascending (more than one: multiple response)
+    choice_explanations: tuple[str, ...] = ()
 
 
 def question_files(content_dir: Path) -> list[Path]:
@@ -107,17 +113,31 @@ def _check(
     choices = item["choices"]
     if (
         not isinstance(choices, list)
-        or not 3 <= len(choices) <= 5
-        or not all(isinstance(c, str) for c in choices)
+        or not MIN_CHOICES <= len(choices) <= MAX_CHOICES
+        or not all(isinstance(c, str) and c.strip() for c in choices)
     ):
-        error(f"{label}: choices must be a list of 3 to 5 strings")
+        error(f"{label}: choices must be a list of {MIN_CHOICES} to {MAX_CHOICES} texts")
         return None
     if len({same_choice_key(c) for c in choices}) != len(choices):
         error(f"{label}: two choices are the same")
         return None
-    answer = item["answer"]
-    if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(choices):
-        error(f"{label}: answer must be a choice index from 0 to {len(choices) - 1}")
+    answers = _answers(item["answer"], len(choices))
+    if answers is None:
+        error(
+            f"{label}: answer must be a choice index from 0 to {len(choices) - 1},"
+            " or a list of two or more different ones"
+        )
+        return None
+    if len(answers) > 1 and len(choices) < MIN_MULTIPLE_CHOICES:
+        error(f"{label}: a multiple-response question needs at least {MIN_MULTIPLE_CHOICES} choices")
+        return None
+    explained = item.get("choice_explanations")
+    if explained is not None and (
+        not isinstance(explained, list)
+        or len(explained) != len(choices)
+        or not all(isinstance(e, str) and e.strip() for e in explained)
+    ):
+        error(f"{label}: choice_explanations must hold one text per choice ({len(choices)})")
         return None
     cited = item["notes"]
     if not isinstance(cited, list) or not cited:
@@ -143,9 +163,23 @@ def _check(
         id=qid,
         prompt=item["prompt"].strip(),
         choices=tuple(c.strip() for c in choices),
-        answer=answer,
+        answer=answers[0],
         explanation=item["explanation"].strip(),
         notes=cited_nodes,
         deck=nodes[str(cited[0])][0],
         domains=tuple(domains),
+        answers=answers,
+        choice_explanations=tuple(e.strip() for e in explained or ()),
     )
+
+
+def _answers(raw: Any, count: int) -> tuple[int, ...] | None:
+    """`answer: 2` or `answer: [1, 3]` as ascending indices, or None when it is not a valid one."""
+    values = raw if isinstance(raw, list) else [raw]
+    if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    if len(set(values)) != len(values) or not all(0 <= v < count for v in values):
+        return None
+    if isinstance(raw, list) and len(values) == 1:
+        return None  # a list means multiple response; one right choice is written as a number
+    return tuple(sorted(values))

@@ -42,6 +42,19 @@ class Question:
     cites: tuple[str, ...] = ()  # every note id the question rests on
     domains: tuple[str, ...] = ()  # exam domains, primary first (content/exam.yaml)
     off_exam: str | None = None  # why it is not exam material (retired, trivia…), if it is not
+    # Every right choice, ascending: two or more for a multiple-response question ('choose two');
+    # empty means `(answer,)`. `answer` is then the first of them.
+    answers: tuple[int, ...] = ()
+    choice_explanations: tuple[str, ...] = ()  # why each choice is right or wrong, in choice order
+
+    def __post_init__(self) -> None:
+        if not self.answers:
+            object.__setattr__(self, "answers", (self.answer,))
+
+    @property
+    def multiple(self) -> bool:
+        """A multiple-response question: every right choice, and none of the others, must be picked."""
+        return len(self.answers) > 1
 
     @property
     def on_exam(self) -> bool:
@@ -59,8 +72,10 @@ class Question:
             "kind": self.kind.value,
             "prompt": self.prompt,
             "choices": list(self.choices),
-            "answer": self.answer,
+            **({} if self.multiple else {"answer": self.answer}),
+            "answers": list(self.answers),
             "explanation": self.explanation,
+            **({"choice_explanations": list(self.choice_explanations)} if self.choice_explanations else {}),
             "source": {"id": self.source.id, "path": list(self.source.path), "line": self.source.line},
             "domains": list(self.domains),
             "exam": self.on_exam,
