@@ -21,12 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.content import bank_of, load_content  # noqa: E402
-from bot.daily import AnswerStatus, DailyAnswerService  # noqa: E402
 from bot.simulation import VirtualClock, scratch_database  # noqa: E402
 from bot.storage.daily import DailyLedger  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.models import Answer  # noqa: E402
 from bot.storage.refs import ChannelRef, UserRef  # noqa: E402
+from bot.usecases.daily import AnswerStatus, DailyAnswerService  # noqa: E402
 
 TARGETS = {"sqlite": 2.0, "postgresql": 1.0}
 

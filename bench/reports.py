@@ -27,11 +27,11 @@ from bot.dispatcher import Requester  # noqa: E402
 from bot.i18n import Messages  # noqa: E402
 from bot.simulation import VirtualClock, scratch_database  # noqa: E402
 from bot.stats.calendar import iso_week  # noqa: E402
-from bot.stats_commands import StatsService  # noqa: E402
 from bot.storage.cards import SqlCardStore  # noqa: E402
 from bot.storage.daily import DailyLedger  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.stats import StatsQueries  # noqa: E402
+from bot.usecases.stats import StatsService  # noqa: E402
 
 TARGETS = {"sqlite": 3.0, "postgresql": 1.0}
 

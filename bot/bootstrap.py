@@ -14,28 +14,28 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content import Content, bank_of, load_content
-from bot.daily import DailyAnswerService, feedback_reply
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
 from bot.messenger import Messenger
-from bot.practice import practice_handlers
 from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import CardStore, InMemoryCardStore, PracticeService
 from bot.replies import Reply
-from bot.schedule_commands import schedule_handlers
 from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.search import SearchEngine
 from bot.search.index import build_index
 from bot.snapshot import Snapshot, SnapshotStore, snapshot_key
-from bot.stats_commands import StatsService, stats_handlers, user_of
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
 from bot.storage.events import EventLog
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
+from bot.usecases.daily import DailyAnswerService, feedback_reply
+from bot.usecases.practice import practice_handlers
+from bot.usecases.schedule import schedule_handlers
+from bot.usecases.stats import StatsService, stats_handlers, user_of
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from bot.commands import MAX_LINE_CHARS, Invocation, parse_command
 from bot.i18n import Messages
-from bot.lookup import ask_reply, help_reply, too_long_reply, topics_reply
 from bot.replies import Reply, ReplyKind
 from bot.search import SearchEngine
 from bot.storage.errors import StorageUnavailable
+from bot.usecases.lookup import ask_reply, help_reply, too_long_reply, topics_reply
 
 log = logging.getLogger(__name__)
 

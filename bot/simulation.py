@@ -21,17 +21,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.daily import DailyAnswerService, parse_daily_value
 from bot.i18n import Messages
 from bot.messenger import RecordingMessenger, SentMessage
 from bot.quiz.bank import QuestionBank
 from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
-from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS, iso_week
+from bot.stats.schedule import Schedule
 from bot.stats.streaks import Streaks
-from bot.stats_commands import StatsService
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database
@@ -39,6 +37,8 @@ from bot.storage.models import Answer, Channel, DailyPost, User
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
+from bot.usecases.daily import DailyAnswerService, parse_daily_value
+from bot.usecases.stats import StatsService
 
 ZONES = ["Asia/Tokyo", "Asia/Tokyo", "Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Sydney"]
 DAY_SETS = [("mon", "tue", "wed", "thu", "fri"), WEEKDAYS, ("mon", "wed", "fri"), ("tue", "thu", "sat")]

@@ -654,7 +654,7 @@ def test_the_discord_checks_guard_exactly_the_core_s_schedule_changes(
     from adapters.clock import SystemClock
     from adapters.discord.commands import install_commands
     from bot.bootstrap import build_core
-    from bot.schedule_commands import MANAGING
+    from bot.usecases.schedule import MANAGING
 
     monkeypatch.chdir(ROOT)
     tree: app_commands.CommandTree[Any] = app_commands.CommandTree(

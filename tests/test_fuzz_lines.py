@@ -8,11 +8,11 @@ import unicodedata
 
 import pytest
 
-from bot import stats_commands
 from bot.commands import MAX_LINE_CHARS
 from bot.replies import Attachment, ReplyKind
 from bot.storage.database import Database
 from bot.storage.stats import WeekData
+from bot.usecases import stats as stats_commands
 from tests.conftest import FakeClock
 from tests.fuzz_lines import LONG, NOW, SEED, fuzz_lines, fuzz_run, seeded_question_ids
 

@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.commands import MAX_CHOICE, MAX_ID, Invocation, UnknownCommand, parse_command, parse_number
-from bot.daily import parse_daily_value
 from bot.dispatcher import Dispatcher, Requester
-from bot.practice import parse_choice_value
 from bot.replies import ReplyKind
 from bot.scheduler.settings import Schedule, ScheduleProblem, parse_subscribe
 from bot.search import SearchEngine
 from bot.stats.calendar import week_bounds
-from bot.stats_commands import valid_week
+from bot.usecases.daily import parse_daily_value
+from bot.usecases.practice import parse_choice_value
+from bot.usecases.stats import valid_week
 
 # Any text, with the characters the fuzz corpus leans on made likely.
 LIKELY = "0123456789²³①٣３:-/ \x00\u200b\u202e😀WdailypracticeＷ"

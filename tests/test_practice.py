@@ -8,10 +8,10 @@ import pytest
 
 from adapters.console import ConsoleSession
 from bot.dispatcher import Dispatcher
-from bot.practice import practice_handlers
 from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import InMemoryCardStore, PracticeService
 from bot.search import SearchEngine
+from bot.usecases.practice import practice_handlers
 from tests.conftest import FakeClock
 
 

@@ -17,14 +17,14 @@ from bot.quiz.bank import QuestionBank
 from bot.replies import Reply
 from bot.scheduler.delivery import Pacer, with_retries
 from bot.scheduler.jobs import ChannelJobs
-from bot.scheduler.settings import Schedule
-from bot.stats_commands import StatsService
+from bot.stats.schedule import Schedule
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
+from bot.usecases.stats import StatsService
 from tests.conftest import FakeClock
 
 TOKYO = Schedule(post_time=time(9, 0), timezone="Asia/Tokyo")

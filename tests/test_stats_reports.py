@@ -9,12 +9,12 @@ from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import PracticeService
 from bot.stats.calendar import iso_week
-from bot.stats_commands import StatsService, valid_week
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
+from bot.usecases.stats import StatsService, valid_week
 from tests.conftest import FakeClock
 
 CHANNEL = ChannelRef("slack", "T1", "C9")

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.daily import AnswerStatus, DailyAnswerService
 from bot.quiz.bank import QuestionBank
 from bot.quiz.model import Question
 from bot.stats.streaks import Streaks
@@ -17,6 +16,7 @@ from bot.storage.daily import DailyLedger, PostInfo
 from bot.storage.database import Database, StorageUnavailable
 from bot.storage.models import Answer, User
 from bot.storage.refs import ChannelRef, UserRef
+from bot.usecases.daily import AnswerStatus, DailyAnswerService
 from tests.conftest import FakeClock
 
 CHANNEL = ChannelRef("slack", "T1", "C1", "general")
@@ -146,8 +146,8 @@ async def test_a_database_failing_mid_answer_leaves_no_half_written_rows(
 async def test_feedback_is_private_and_polite_for_every_outcome(
     bank: QuestionBank, clock: FakeClock, daily: Daily
 ) -> None:
-    from bot.daily import feedback_reply
     from bot.i18n import Messages
+    from bot.usecases.daily import feedback_reply
 
     ja = Messages("ja")
     ledger, service = daily.ledger, daily.service

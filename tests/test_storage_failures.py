@@ -266,7 +266,7 @@ async def test_a_start_on_a_database_that_cannot_be_written_says_so(database: Da
 
 @pytest.fixture
 def daily(database: Database, bank: QuestionBank, clock: FakeClock) -> Daily:
-    from bot.daily import DailyAnswerService
+    from bot.usecases.daily import DailyAnswerService
 
     ledger = DailyLedger(database)
     return Daily(ledger, DailyAnswerService(ledger, bank, clock), clock)
@@ -275,7 +275,7 @@ def daily(database: Database, bank: QuestionBank, clock: FakeClock) -> Daily:
 async def test_a_batch_whose_commit_went_unanswered_is_told_what_was_stored(
     database: Database, bank: QuestionBank, daily: Daily, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.daily import AnswerStatus
+    from bot.usecases.daily import AnswerStatus
 
     question = bank.questions[1]
     post = await daily.post(date(2026, 12, 2), question)

@@ -13,11 +13,11 @@ from adapters.clock import SystemClock
 from bot.content import bank_of, bank_problems, check_files, load_content
 from bot.i18n import Messages
 from bot.notes.model import Diagnostic
-from bot.practice import resolve_scope
 from bot.quiz.blueprint import Blueprint
 from bot.quiz.curated import question_files
 from bot.quiz.model import Question
 from bot.search import SearchEngine
+from bot.usecases.practice import resolve_scope
 
 YEAR_OF_POSTS = 261  # weekday posts in a year: a channel on the default mon-fri schedule
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from adapters.plain import render_text, tolerate_bad_bytes, without_surrogates
 from bot.i18n import Messages
-from bot.lookup import ask_reply, problem_reply, topics_reply
 from bot.search import SearchEngine, SearchOutcome
 from bot.search.sources import load_search_sources
+from bot.usecases.lookup import ask_reply, problem_reply, topics_reply
 
 
 def engine_for(content_dir: Path) -> SearchEngine:

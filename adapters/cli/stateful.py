@@ -14,10 +14,10 @@ from adapters.plain import render_text
 from bot.bootstrap import Core, start_core
 from bot.config import Settings
 from bot.i18n import Messages
-from bot.stats_commands import valid_week
 from bot.storage.database import CONNECT_TIMEOUT, safe_url
 from bot.storage.errors import DatabaseNewerThanCode, MigrationFailed, StorageError
 from bot.storage.refs import ChannelRef
+from bot.usecases.stats import valid_week
 
 
 def run(settings: Settings, messages: Messages) -> int:

@@ -26,8 +26,8 @@ from bot.bootstrap import Core
 from bot.completion import TopicCompleter
 from bot.dispatcher import Requester
 from bot.i18n import Messages
-from bot.lookup import share_reply
 from bot.replies import Reply, ReplyKind
+from bot.usecases.lookup import share_reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"

@@ -16,9 +16,9 @@ from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, re
 from adapters.slack.payload import Field, id_at, on_error, requires, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
-from bot.lookup import share_reply
 from bot.replies import Reply
-from bot.schedule_commands import changes_schedule
+from bot.usecases.lookup import share_reply
+from bot.usecases.schedule import changes_schedule
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"

@@ -19,12 +19,12 @@ from bot.quiz.bank import QuestionBank
 from bot.quiz.selection import choose_daily
 from bot.scheduler import messages as channel_messages
 from bot.scheduler.delivery import Pacer, Sleep, with_retries
-from bot.scheduler.settings import Schedule
 from bot.stats.calendar import iso_week
-from bot.stats_commands import StatsService
+from bot.stats.schedule import Schedule
 from bot.storage.daily import DailyLedger, PostResults, claim_report, release_report
 from bot.storage.errors import StorageError
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
+from bot.usecases.stats import StatsService
 
 log = logging.getLogger(__name__)
 LOST_REVEAL_AFTER = timedelta(minutes=10)  # a reveal in flight takes seconds; ten minutes means it was lost

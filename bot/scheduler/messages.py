@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.daily import daily_value
 from bot.i18n import Messages
 from bot.quiz.model import Question
 from bot.replies import Choice, Field, Reply, ReplyKind
-from bot.reports import percent
-from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS
+from bot.stats.schedule import Schedule
 from bot.storage.daily import PostResults
+from bot.usecases.daily import daily_value
+from bot.usecases.reports import percent
 
 WHO_LIMIT = 30
 

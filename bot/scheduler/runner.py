@@ -14,8 +14,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.scheduler.jobs import ChannelJobs
-from bot.scheduler.settings import Schedule
 from bot.stats.calendar import WEEKDAYS
+from bot.stats.schedule import Schedule
 from bot.storage.daily import DailyLedger
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 

@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from sqlalchemy import delete, select
 
-from bot.scheduler.settings import Schedule
+from bot.stats.schedule import Schedule
 from bot.storage.database import Database
 from bot.storage.identities import channel_id
 from bot.storage.models import Channel, Subscription, Workspace

@@ -12,12 +12,12 @@ from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.replies import Reply, ReplyKind
-from bot.reports import report_chart, stats_reply, weekly_report
 from bot.stats.calendar import iso_week, local_day, week_bounds
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
+from bot.usecases.reports import report_chart, stats_reply, weekly_report
 
 _WEEK = re.compile(r"^([0-9]{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")  # ASCII digits only: '²' is no year
 # Weeks the bot can have run in, with room either side; a report also looks at the week before and the

@@ -13,8 +13,8 @@ from bot.i18n import Messages
 from bot.replies import Reply, ReplyKind
 from bot.scheduler.messages import summary
 from bot.scheduler.settings import ScheduleProblem, parse_subscribe
-from bot.stats_commands import channel_of
 from bot.storage.subscriptions import Subscriptions
+from bot.usecases.stats import channel_of
 
 Changed = Callable[[], Awaitable[None]]
 # The subcommands that change a channel's schedule: only someone who manages the channel may run them.

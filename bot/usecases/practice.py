@@ -8,7 +8,6 @@ from datetime import datetime
 from rapidfuzz import fuzz, process
 
 from bot.commands import MAX_CHOICE, parse_number
-from bot.daily import parse_daily_value
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
@@ -17,7 +16,8 @@ from bot.quiz.practice import PracticeResult, PracticeService
 from bot.replies import Choice, Field, Reply, ReplyKind
 from bot.search import SearchEngine
 from bot.search.text import normalize
-from bot.stats_commands import user_of
+from bot.usecases.daily import parse_daily_value
+from bot.usecases.stats import user_of
 
 CHOICE_VALUE = "practice:{question}:{index}"
 
