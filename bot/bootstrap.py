@@ -148,6 +148,7 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
             pacer=Pacer(rate=settings.send_rate),
             sleep=asyncio.sleep,
             grace=timedelta(minutes=settings.catch_up_minutes),
+            weights=core.content.blueprint.weights(),
         )
         runner = ScheduleRunner(jobs)
         core.runner = runner

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -42,6 +42,7 @@ class ChannelJobs:
     pacer: Pacer
     sleep: Sleep
     grace: timedelta = timedelta(hours=2)
+    weights: Mapping[str, float] = field(default_factory=dict)  # exam domains' weights (content/exam.yaml)
     on_reveal_due: Callable[[int, datetime], None] = field(default=lambda post_id, at: None)
     known: dict[int, ChannelSchedule] = field(default_factory=dict)  # refreshed by the runner's sync
     database_concurrency: int = 8
@@ -78,7 +79,9 @@ class ChannelJobs:
         # below is not, so a channel whose platform hangs takes one slot from no one.
         async with self._database_slots:
             history = await self.ledger.history(channel_id)
-            question = choose_daily(self.bank.questions, history, seed=f"{channel_id}")
+            question = choose_daily(
+                self.bank.questions, history, seed=f"{channel_id}", weights=self.weights or None
+            )
             if question is None:
                 return "skipped"
             post = await self.ledger.claim(item.channel, day, question.id, now)
