@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.notes.errata import Erratum
@@ -14,7 +15,7 @@ from bot.notes.model import Deck, Link
 from bot.search.glossary import Glossary
 from bot.search.index import FloatArray, IntArray, SearchIndex, build_index
 from bot.search.passage import MAX_REFS, passage_refs, render_passage
-from bot.search.query import Form, QueryPlan, QueryReader
+from bot.search.query import Form, QueryPlan, QueryReader, ServiceUnit
 from bot.search.results import Hit, Problem, SearchOutcome
 from bot.search.text import normalize
 
@@ -36,6 +37,16 @@ _NO_NODES: IntArray = np.zeros(0, dtype=np.int32)
 _NO_VALUES: FloatArray = np.zeros(
     0, dtype=np.float32
 )  # further hits must score at least this share of the best
+
+
+@dataclass(frozen=True)
+class _Presence:
+    """One service of a query over the index: its section (`member`) and the passages naming it
+    in passing, in their own text (1) or below it (0.8), like any other term (`mention`)."""
+
+    service: ServiceUnit
+    member: FloatArray
+    mention: FloatArray
 
 
 @dataclass
@@ -106,6 +117,10 @@ class SearchEngine:
         unique, position = np.unique(nodes, return_inverse=True)
         degree = np.bincount(position, weights=shares).astype(np.float32)
         keep = degree >= need
+        if form.phrase is not None:
+            # Few nodes hold every bigram of a glossary phrase; of those, keep the ones that say it.
+            phrases = self.index.phrases
+            keep[keep] = [form.phrase in phrases[n] for n in unique[keep]]
         values = np.ones(int(keep.sum()), dtype=np.float32) if form.strict else degree[keep]
         return unique[keep].astype(np.int32), values
 
@@ -146,6 +161,25 @@ class SearchEngine:
                 member[s : self.index.end[s]] = 1.0
         return member
 
+    def _services(self, plan: QueryPlan) -> tuple[list[_Presence], npt.NDArray[np.bool_] | None]:
+        """Where each service of the query is, and, when it names two or more, the passages where
+        all of them appear: inside one service's section, naming the others (in the passage's own
+        text or below it). That is what 'cfn lambda' or 'elasticache backup' asks for."""
+        presences: list[_Presence] = []
+        for service in plan.services:
+            own = self._own(service.forms)
+            nodes: IntArray = np.flatnonzero(own).astype(np.int32)
+            mention = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
+            presences.append(_Presence(service, self._service_membership(service.headings), mention))
+        if len(presences) < 2:
+            return presences, None
+        inside_one = np.zeros(self.index.size, dtype=bool)
+        joint = np.ones(self.index.size, dtype=bool)
+        for presence in presences:
+            inside_one |= presence.member > 0
+            joint &= (presence.member > 0) | (presence.mention > 0)
+        return presences, joint & inside_one
+
     def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
         index = self.index
         candidates = int(index.is_candidate.sum()) or 1
@@ -164,25 +198,42 @@ class SearchEngine:
             np.maximum(value, _IN_ANCESTOR * self._above(nodes), out=value)
             total += weight * value
             label += weight * own
+        presences, joint = self._services(plan)
         if not weights:
+            # Only services: where they all appear, else each one's overview.
+            if joint is not None and (joint & index.is_candidate).any():
+                return self._best_distinct(self._joint_scores(presences, joint))
             return self._overviews(plan.headings)
         total += _LABEL_BONUS * label * index.is_label
         answered = total > 0
         weight_sum = sum(weights)
-        named = np.zeros(index.size, dtype=bool)
-        for service in plan.services:
-            service_weight = _SERVICE_WEIGHT * max(weights)
-            member = self._service_membership(service.headings)
-            named |= member > 0
-            inside = np.maximum(member, _MENTION * self._own(service.forms))
+        named = np.zeros(index.size, dtype=bool) if joint is None else joint.copy()
+        service_weight = _SERVICE_WEIGHT * max(weights)
+        for presence in presences:
+            if not presence.service.implied:
+                named |= presence.member > 0
+            inside = np.maximum(presence.member, _MENTION * presence.mention)
+            if joint is not None:
+                # A passage where all the named services appear counts each one in full.
+                inside = np.where(joint, np.maximum(presence.member, presence.mention), inside)
             total += service_weight * inside
             weight_sum += service_weight
-        if plan.services and not (answered & named & index.is_candidate).any():
+        if plan.named and not (answered & named & index.is_candidate).any():
             # Nothing in the named services answers the rest: their overview beats another service.
-            return self._overviews(plan.headings)
+            return self._overviews(frozenset(h for s in plan.named for h in s.headings))
         total -= _SIZE_PENALTY * weight_sum * np.log2(1 + index.subtree_size)
         score = np.where(answered & index.is_candidate, total / weight_sum, -np.inf)
         return self._best_distinct(score)
+
+    def _joint_scores(self, presences: list[_Presence], joint: npt.NDArray[np.bool_]) -> FloatArray:
+        """Passages where every named service appears, by how plainly (in the section or the
+        passage's own words first), the more specific first."""
+        total = np.zeros(self.index.size, dtype=np.float32)
+        for presence in presences:
+            total += np.maximum(presence.member, presence.mention)
+        weight_sum = float(len(presences))
+        total -= _SIZE_PENALTY * weight_sum * np.log2(1 + self.index.subtree_size)
+        return np.where(joint & self.index.is_candidate, total / weight_sum, -np.inf)
 
     def _best_distinct(self, score: FloatArray) -> list[tuple[int, float]]:
         """Top passages, skipping any that lies inside or around one already taken."""
