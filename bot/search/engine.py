@@ -26,6 +26,11 @@ _SOFT_MATCH = 0.6  # share of a Japanese form's (idf-weighted) bigrams that must
 _IN_CHILDREN = 0.8  # a term found below a bullet counts nearly as much as in it
 _IN_ANCESTOR = 0.5  # a term in the enclosing topic label gives context, not an answer
 _LABEL_BONUS = 0.25  # a short bullet with children that names the term is the topic itself
+_TOPIC_BONUS = 0.05  # among equals, the words under a topic about them beat the same words elsewhere
+# BM25's length normalisation, textbook values: a word in a long sentence says less about the sentence
+# than in a short note (the supplement's facts are whole sentences, twice the team's length).
+_BM25_K1 = 1.2
+_BM25_B = 0.75
 _SERVICE_WEIGHT = 1.5  # being in the named service outweighs any single other term
 _MENTION = 0.6  # naming a service in passing is weaker evidence than being in its section
 _SIZE_PENALTY = 0.005  # among equals, the smaller passage is the more specific one
@@ -39,6 +44,16 @@ _NO_VALUES: FloatArray = np.zeros(
 )  # further hits must score at least this share of the best
 
 
+def _length_fit(index: SearchIndex) -> FloatArray:
+    """BM25's weight of one occurrence in each node, capped at 1: short notes keep full weight."""
+    lengths = np.asarray([len(p) for p in index.phrases], dtype=np.float32)
+    mean = float(lengths[index.is_candidate].mean()) if index.is_candidate.any() else 1.0
+    relative = lengths / max(mean, 1.0)
+    fit = (_BM25_K1 + 1) / (1 + _BM25_K1 * (1 - _BM25_B + _BM25_B * relative))
+    capped: FloatArray = np.minimum(1.0, fit).astype(np.float32)
+    return capped
+
+
 @dataclass(frozen=True)
 class _Presence:
     """One service of a query over the index: its section (`member`) and the passages naming it
@@ -47,6 +62,7 @@ class _Presence:
     service: ServiceUnit
     member: FloatArray
     mention: FloatArray
+    said: FloatArray  # named in the passage's own text
 
 
 @dataclass
@@ -62,6 +78,8 @@ class SearchEngine:
     _heading_of_alias: dict[str, str] = field(init=False)  # alias → the first heading it names
     _topic_labels: list[str] = field(init=False)
     _position: dict[str, int] = field(init=False)
+    _length_fit: FloatArray = field(init=False)  # what a match in each node is worth, by its length
+    _phrase_matches: dict[Form, tuple[IntArray, FloatArray]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reader = QueryReader(self.glossary, self.index)
@@ -73,6 +91,12 @@ class SearchEngine:
         self._heading_of_alias = {
             alias: sorted(headings)[0] for alias, headings in self.glossary.service_aliases.items()
         }
+        self._length_fit = _length_fit(self.index)
+        # Every glossary phrase is matched once here (a few tens of ms on the notes): checking that a
+        # node says the phrase is a Python loop over its candidates, too slow per query on big decks.
+        self._phrase_matches = {}
+        for form in self.reader.phrase_forms():
+            self._phrase_matches[form] = self._form_matches(form)
         topics = np.flatnonzero(self.index.is_candidate & (self.index.depth == 3))
         self._topic_labels = sorted({self.index.node(int(i)).text for i in topics})
 
@@ -103,6 +127,9 @@ class SearchEngine:
 
         Works on the postings alone, so its cost follows how common the tokens are, not the deck.
         """
+        known = self._phrase_matches.get(form)
+        if known is not None:
+            return known
         weights = [self.index.token_idf(t) for t in form.tokens]
         total = sum(weights)
         found = [(self.index.postings.get(t), w / total) for t, w in zip(form.tokens, weights, strict=True)]
@@ -121,8 +148,9 @@ class SearchEngine:
             # Few nodes hold every bigram of a glossary phrase; of those, keep the ones that say it.
             phrases = self.index.phrases
             keep[keep] = [form.phrase in phrases[n] for n in unique[keep]]
-        values = np.ones(int(keep.sum()), dtype=np.float32) if form.strict else degree[keep]
-        return unique[keep].astype(np.int32), values
+        matched: IntArray = unique[keep].astype(np.int32)
+        share: FloatArray = np.ones(matched.size, dtype=np.float32) if form.strict else degree[keep]
+        return matched, (share * self._length_fit[matched]).astype(np.float32)
 
     def _own(self, forms: tuple[Form, ...]) -> FloatArray:
         """For each node, how well its own text matches the best of the forms (0 = not at all)."""
@@ -130,7 +158,8 @@ class SearchEngine:
         whole_words = [self.index.postings.get(f.tokens[0]) for f in forms if f.strict and len(f.tokens) == 1]
         hits = [p for p in whole_words if p is not None]
         if hits:
-            own[np.concatenate(hits)] = 1.0
+            found = np.concatenate(hits)
+            own[found] = self._length_fit[found]
         for form in set(forms):
             if len(form.tokens) > 1 or not form.strict:
                 nodes, values = self._form_matches(form)
@@ -170,7 +199,7 @@ class SearchEngine:
             own = self._own(service.forms)
             nodes: IntArray = np.flatnonzero(own).astype(np.int32)
             mention = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
-            presences.append(_Presence(service, self._service_membership(service.headings), mention))
+            presences.append(_Presence(service, self._service_membership(service.headings), mention, own))
         if len(presences) < 2:
             return presences, None
         inside_one = np.zeros(self.index.size, dtype=bool)
@@ -195,14 +224,17 @@ class SearchEngine:
             weight = math.log(1 + candidates / df)
             weights.append(weight)
             value = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
-            np.maximum(value, _IN_ANCESTOR * self._above(nodes), out=value)
-            total += weight * value
+            above = self._above(nodes)
+            np.maximum(value, _IN_ANCESTOR * above, out=value)
+            # The same words under a topic about them beat them under an unrelated topic.
+            total += weight * (value + _TOPIC_BONUS * above)
             label += weight * own
         presences, joint = self._services(plan)
         if not weights:
             # Only services: where they all appear, else each one's overview.
             if joint is not None and (joint & index.is_candidate).any():
-                return self._best_distinct(self._joint_scores(presences, joint))
+                # With no other word to narrow it, the topic is the answer, not one line of it.
+                return self._best_distinct(self._joint_scores(presences, joint), context_nodes=index.size)
             return self._overviews(plan.headings)
         total += _LABEL_BONUS * label * index.is_label
         answered = total > 0
@@ -231,11 +263,14 @@ class SearchEngine:
         total = np.zeros(self.index.size, dtype=np.float32)
         for presence in presences:
             total += np.maximum(presence.member, presence.mention)
+            total += _LABEL_BONUS * presence.said * self.index.is_label  # a topic named for it
         weight_sum = float(len(presences))
         total -= _SIZE_PENALTY * weight_sum * np.log2(1 + self.index.subtree_size)
         return np.where(joint & self.index.is_candidate, total / weight_sum, -np.inf)
 
-    def _best_distinct(self, score: FloatArray) -> list[tuple[int, float]]:
+    def _best_distinct(
+        self, score: FloatArray, context_nodes: int = _CONTEXT_MAX_NODES
+    ) -> list[tuple[int, float]]:
         """Top passages, skipping any that lies inside or around one already taken."""
         finite = np.flatnonzero(np.isfinite(score))
         if finite.size == 0:
@@ -250,13 +285,13 @@ class SearchEngine:
             s = float(score[i])
             if s < best * _KEEP_RATIO or len(taken) == MAX_HITS:
                 break
-            i = self._with_context(int(i))
+            i = self._with_context(int(i), context_nodes)
             if any(t <= i < self.index.end[t] or i <= t < self.index.end[i] for t, _ in taken):
                 continue
             taken.append((int(i), s))
         return taken
 
-    def _with_context(self, i: int) -> int:
+    def _with_context(self, i: int, context_nodes: int = _CONTEXT_MAX_NODES) -> int:
         """A lone fact under a small topic is shown with that topic: the label and the facts
         beside it are what make one line readable ('デフォルト値は300秒' says nothing alone)."""
         parent = int(self.index.parent[i])
@@ -264,7 +299,7 @@ class SearchEngine:
             self.index.subtree_size[i] == 1
             and parent >= 0
             and self.index.is_candidate[parent]
-            and self.index.subtree_size[parent] <= _CONTEXT_MAX_NODES
+            and self.index.subtree_size[parent] <= context_nodes
         ):
             return parent
         return i

@@ -122,8 +122,9 @@ class QueryReader:
         for name in names:
             if name in self.glossary.terms:
                 surfaces.update(self.glossary.groups[self.glossary.terms[name]])
-        forms = (make_form(surface) for surface in sorted(surfaces))
-        return tuple(f for f in forms if f is not None and (f.phrase is not None or len(f.tokens) <= 2))
+        forms = ((surface, make_form(surface)) for surface in sorted(surfaces))
+        # Japanese names are phrases, checked as such, so their bigram count does not matter.
+        return tuple(f for s, f in forms if f is not None and (len(f.tokens) <= 2 or not s.isascii()))
 
     def read(self, query: str) -> QueryPlan:
         text = normalize(query)
@@ -190,6 +191,12 @@ class QueryReader:
             corrections=tuple(corrections),
             unknown=tuple(unknown),
         )
+
+    def phrase_forms(self) -> set[Form]:
+        """Every glossary and service-mention form that is a phrase (see `Form.phrase`)."""
+        forms = {f for group in range(len(self.glossary.groups)) for f in self._group_forms(group)}
+        forms.update(f for mentions in self._service_forms.values() for f in mentions)
+        return {f for f in forms if f.phrase is not None}
 
     def _group_forms(self, group: int) -> tuple[Form, ...]:
         """The forms of a glossary synonym group, made the first time a query names it."""
