@@ -28,8 +28,9 @@ _MIN_FUZZY_LENGTH = 4
 class Form:
     """One way of saying a unit: all tokens must be present (strict) or most of them (soft).
 
-    A strict form with Japanese also keeps its `phrase` (normalised, without spaces): bigrams
-    found apart ('パーティション' … 'リージョンキー') are not the phrase 'パーティションキー'.
+    A strict form of several tokens also keeps its `phrase` (normalised, without spaces or hyphens):
+    its tokens found apart are not the phrase ('パーティション' … 'リージョンキー' is not
+    'パーティションキー', ecsTaskExecutionRole is not 'task role').
     """
 
     tokens: tuple[str, ...]

@@ -32,8 +32,9 @@ _SPACE = re.compile(r"[\s\-_]+")
 
 
 def compact(text: str) -> str:
-    """Normalised text without spaces: how a phrase is compared ('Auto Scaling グループ' is
-    'auto scalingグループ' as the glossary writes it)."""
+    """Normalised text without spaces, hyphens and underscores: how a phrase is compared ('Auto
+    Scaling グループ' is 'auto scalingグループ' as the glossary writes it, 'cross account' is
+    'cross-account')."""
     return _SPACE.sub("", normalize(text))
 
 
