@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.notes.errata import Erratum
@@ -14,7 +15,7 @@ from bot.notes.model import Deck, Link
 from bot.search.glossary import Glossary
 from bot.search.index import FloatArray, IntArray, SearchIndex, build_index
 from bot.search.passage import MAX_REFS, passage_refs, render_passage
-from bot.search.query import Form, QueryPlan, QueryReader
+from bot.search.query import Form, QueryPlan, QueryReader, ServiceUnit
 from bot.search.results import Hit, Problem, SearchOutcome
 from bot.search.text import normalize
 
@@ -25,6 +26,11 @@ _SOFT_MATCH = 0.6  # share of a Japanese form's (idf-weighted) bigrams that must
 _IN_CHILDREN = 0.8  # a term found below a bullet counts nearly as much as in it
 _IN_ANCESTOR = 0.5  # a term in the enclosing topic label gives context, not an answer
 _LABEL_BONUS = 0.25  # a short bullet with children that names the term is the topic itself
+_TOPIC_BONUS = 0.05  # among equals, the words under a topic about them beat the same words elsewhere
+# BM25's length normalisation, textbook values: a word in a long sentence says less about the sentence
+# than in a short note (the supplement's facts are whole sentences, twice the team's length).
+_BM25_K1 = 1.2
+_BM25_B = 0.75
 _SERVICE_WEIGHT = 1.5  # being in the named service outweighs any single other term
 _MENTION = 0.6  # naming a service in passing is weaker evidence than being in its section
 _SIZE_PENALTY = 0.005  # among equals, the smaller passage is the more specific one
@@ -36,6 +42,27 @@ _NO_NODES: IntArray = np.zeros(0, dtype=np.int32)
 _NO_VALUES: FloatArray = np.zeros(
     0, dtype=np.float32
 )  # further hits must score at least this share of the best
+
+
+def _length_fit(index: SearchIndex) -> FloatArray:
+    """BM25's weight of one occurrence in each node, capped at 1: short notes keep full weight."""
+    lengths = np.asarray([len(p) for p in index.phrases], dtype=np.float32)
+    mean = float(lengths[index.is_candidate].mean()) if index.is_candidate.any() else 1.0
+    relative = lengths / max(mean, 1.0)
+    fit = (_BM25_K1 + 1) / (1 + _BM25_K1 * (1 - _BM25_B + _BM25_B * relative))
+    capped: FloatArray = np.minimum(1.0, fit).astype(np.float32)
+    return capped
+
+
+@dataclass(frozen=True)
+class _Presence:
+    """One service of a query over the index: its section (`member`) and the passages naming it
+    in passing, in their own text (1) or below it (0.8), like any other term (`mention`)."""
+
+    service: ServiceUnit
+    member: FloatArray
+    mention: FloatArray
+    said: FloatArray  # named in the passage's own text
 
 
 @dataclass
@@ -51,6 +78,8 @@ class SearchEngine:
     _heading_of_alias: dict[str, str] = field(init=False)  # alias → the first heading it names
     _topic_labels: list[str] = field(init=False)
     _position: dict[str, int] = field(init=False)
+    _length_fit: FloatArray = field(init=False)  # what a match in each node is worth, by its length
+    _phrase_matches: dict[Form, tuple[IntArray, FloatArray]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reader = QueryReader(self.glossary, self.index)
@@ -62,6 +91,12 @@ class SearchEngine:
         self._heading_of_alias = {
             alias: sorted(headings)[0] for alias, headings in self.glossary.service_aliases.items()
         }
+        self._length_fit = _length_fit(self.index)
+        # Every glossary phrase is matched once here (a few tens of ms on the notes): checking that a
+        # node says the phrase is a Python loop over its candidates, too slow per query on big decks.
+        self._phrase_matches = {}
+        for form in self.reader.phrase_forms():
+            self._phrase_matches[form] = self._form_matches(form)
         topics = np.flatnonzero(self.index.is_candidate & (self.index.depth == 3))
         self._topic_labels = sorted({self.index.node(int(i)).text for i in topics})
 
@@ -99,6 +134,9 @@ class SearchEngine:
 
         Works on the postings alone, so its cost follows how common the tokens are, not the deck.
         """
+        known = self._phrase_matches.get(form)
+        if known is not None:
+            return known
         weights = [self.index.token_idf(t) for t in form.tokens]
         total = sum(weights)
         found = [(self.index.postings.get(t), w / total) for t, w in zip(form.tokens, weights, strict=True)]
@@ -113,8 +151,13 @@ class SearchEngine:
         unique, position = np.unique(nodes, return_inverse=True)
         degree = np.bincount(position, weights=shares).astype(np.float32)
         keep = degree >= need
-        values = np.ones(int(keep.sum()), dtype=np.float32) if form.strict else degree[keep]
-        return unique[keep].astype(np.int32), values
+        if form.phrase is not None:
+            # Few nodes hold every bigram of a glossary phrase; of those, keep the ones that say it.
+            phrases = self.index.phrases
+            keep[keep] = [form.phrase in phrases[n] for n in unique[keep]]
+        matched: IntArray = unique[keep].astype(np.int32)
+        share: FloatArray = np.ones(matched.size, dtype=np.float32) if form.strict else degree[keep]
+        return matched, (share * self._length_fit[matched]).astype(np.float32)
 
     def _own(self, forms: tuple[Form, ...]) -> FloatArray:
         """For each node, how well its own text matches the best of the forms (0 = not at all)."""
@@ -122,7 +165,8 @@ class SearchEngine:
         whole_words = [self.index.postings.get(f.tokens[0]) for f in forms if f.strict and len(f.tokens) == 1]
         hits = [p for p in whole_words if p is not None]
         if hits:
-            own[np.concatenate(hits)] = 1.0
+            found = np.concatenate(hits)
+            own[found] = self._length_fit[found]
         for form in set(forms):
             if len(form.tokens) > 1 or not form.strict:
                 nodes, values = self._form_matches(form)
@@ -153,6 +197,25 @@ class SearchEngine:
                 member[s : self.index.end[s]] = 1.0
         return member
 
+    def _services(self, plan: QueryPlan) -> tuple[list[_Presence], npt.NDArray[np.bool_] | None]:
+        """Where each service of the query is, and, when it names two or more, the passages where
+        all of them appear: inside one service's section, naming the others (in the passage's own
+        text or below it). That is what 'cfn lambda' or 'elasticache backup' asks for."""
+        presences: list[_Presence] = []
+        for service in plan.services:
+            own = self._own(service.forms)
+            nodes: IntArray = np.flatnonzero(own).astype(np.int32)
+            mention = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
+            presences.append(_Presence(service, self._service_membership(service.headings), mention, own))
+        if len(presences) < 2:
+            return presences, None
+        inside_one = np.zeros(self.index.size, dtype=bool)
+        joint = np.ones(self.index.size, dtype=bool)
+        for presence in presences:
+            inside_one |= presence.member > 0
+            joint &= (presence.member > 0) | (presence.mention > 0)
+        return presences, joint & inside_one
+
     def _rank(self, plan: QueryPlan) -> list[tuple[int, float]]:
         index = self.index
         candidates = int(index.is_candidate.sum()) or 1
@@ -168,30 +231,53 @@ class SearchEngine:
             weight = math.log(1 + candidates / df)
             weights.append(weight)
             value = np.maximum(own, _IN_CHILDREN * self._below(nodes, own[nodes]))
-            np.maximum(value, _IN_ANCESTOR * self._above(nodes), out=value)
-            total += weight * value
+            above = self._above(nodes)
+            np.maximum(value, _IN_ANCESTOR * above, out=value)
+            # The same words under a topic about them beat them under an unrelated topic.
+            total += weight * (value + _TOPIC_BONUS * above)
             label += weight * own
+        presences, joint = self._services(plan)
         if not weights:
+            # Only services: where they all appear, else each one's overview.
+            if joint is not None and (joint & index.is_candidate).any():
+                # With no other word to narrow it, the topic is the answer, not one line of it.
+                return self._best_distinct(self._joint_scores(presences, joint), context_nodes=index.size)
             return self._overviews(plan.headings)
         total += _LABEL_BONUS * label * index.is_label
         answered = total > 0
         weight_sum = sum(weights)
-        named = np.zeros(index.size, dtype=bool)
-        for service in plan.services:
-            service_weight = _SERVICE_WEIGHT * max(weights)
-            member = self._service_membership(service.headings)
-            named |= member > 0
-            inside = np.maximum(member, _MENTION * self._own(service.forms))
+        named = np.zeros(index.size, dtype=bool) if joint is None else joint.copy()
+        service_weight = _SERVICE_WEIGHT * max(weights)
+        for presence in presences:
+            if not presence.service.implied:
+                named |= presence.member > 0
+            inside = np.maximum(presence.member, _MENTION * presence.mention)
+            if joint is not None:
+                # A passage where all the named services appear counts each one in full.
+                inside = np.where(joint, np.maximum(presence.member, presence.mention), inside)
             total += service_weight * inside
             weight_sum += service_weight
-        if plan.services and not (answered & named & index.is_candidate).any():
+        if plan.named and not (answered & named & index.is_candidate).any():
             # Nothing in the named services answers the rest: their overview beats another service.
-            return self._overviews(plan.headings)
+            return self._overviews(frozenset(h for s in plan.named for h in s.headings))
         total -= _SIZE_PENALTY * weight_sum * np.log2(1 + index.subtree_size)
         score = np.where(answered & index.is_candidate, total / weight_sum, -np.inf)
         return self._best_distinct(score)
 
-    def _best_distinct(self, score: FloatArray) -> list[tuple[int, float]]:
+    def _joint_scores(self, presences: list[_Presence], joint: npt.NDArray[np.bool_]) -> FloatArray:
+        """Passages where every named service appears, by how plainly (in the section or the
+        passage's own words first), the more specific first."""
+        total = np.zeros(self.index.size, dtype=np.float32)
+        for presence in presences:
+            total += np.maximum(presence.member, presence.mention)
+            total += _LABEL_BONUS * presence.said * self.index.is_label  # a topic named for it
+        weight_sum = float(len(presences))
+        total -= _SIZE_PENALTY * weight_sum * np.log2(1 + self.index.subtree_size)
+        return np.where(joint & self.index.is_candidate, total / weight_sum, -np.inf)
+
+    def _best_distinct(
+        self, score: FloatArray, context_nodes: int = _CONTEXT_MAX_NODES
+    ) -> list[tuple[int, float]]:
         """Top passages, skipping any that lies inside or around one already taken."""
         finite = np.flatnonzero(np.isfinite(score))
         if finite.size == 0:
@@ -206,13 +292,13 @@ class SearchEngine:
             s = float(score[i])
             if s < best * _KEEP_RATIO or len(taken) == MAX_HITS:
                 break
-            i = self._with_context(int(i))
+            i = self._with_context(int(i), context_nodes)
             if any(t <= i < self.index.end[t] or i <= t < self.index.end[i] for t, _ in taken):
                 continue
             taken.append((int(i), s))
         return taken
 
-    def _with_context(self, i: int) -> int:
+    def _with_context(self, i: int, context_nodes: int = _CONTEXT_MAX_NODES) -> int:
         """A lone fact under a small topic is shown with that topic: the label and the facts
         beside it are what make one line readable ('デフォルト値は300秒' says nothing alone)."""
         parent = int(self.index.parent[i])
@@ -220,7 +306,7 @@ class SearchEngine:
             self.index.subtree_size[i] == 1
             and parent >= 0
             and self.index.is_candidate[parent]
-            and self.index.subtree_size[parent] <= _CONTEXT_MAX_NODES
+            and self.index.subtree_size[parent] <= context_nodes
         ):
             return parent
         return i

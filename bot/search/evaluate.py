@@ -17,6 +17,7 @@ class Miss:
     expected_line: int | None
     got_line: int | None
     got: str
+    got_source: str | None = None
 
 
 @dataclass
@@ -53,13 +54,32 @@ def comparable(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def expected_texts(case: Mapping[str, object]) -> list[str]:
+    """What may answer a case: its `expect` text and/or any of `expect_any` (for a query that two
+    passages answer equally well, e.g. the team's notes and the supplement), comparable form."""
+    texts = [case["expect"]] if "expect" in case else []
+    alternatives = case.get("expect_any")
+    if isinstance(alternatives, list):
+        texts.extend(alternatives)
+    if not texts:
+        raise ValueError(f"case without 'expect' or 'expect_any': {case.get('query')!r}")
+    return [comparable(str(t)) for t in texts]
+
+
 def evaluate(engine: SearchEngine, cases: Iterable[Mapping[str, object]]) -> RelevanceReport:
-    """A hit answers a case when its passage contains the case's expected text (NFKC, any case)."""
+    """A hit answers a case when its passage contains one of the case's expected texts (NFKC, any case)."""
     report = RelevanceReport()
     for case in cases:
-        query, expect = str(case["query"]), comparable(str(case["expect"]))
+        query, expected = str(case["query"]), expected_texts(case)
         outcome = engine.search(query)
-        rank = next((r for r, hit in enumerate(outcome.hits, start=1) if expect in comparable(hit.text)), 0)
+        rank = next(
+            (
+                r
+                for r, hit in enumerate(outcome.hits, start=1)
+                if any(text in comparable(hit.text) for text in expected)
+            ),
+            0,
+        )
         report.ranks_by_kind[str(case.get("kind", "other"))].append(rank)
         if rank != 1:
             top = outcome.hits[0] if outcome.hits else None
@@ -71,6 +91,7 @@ def evaluate(engine: SearchEngine, cases: Iterable[Mapping[str, object]]) -> Rel
                     expected_line=int(str(line)) if line is not None else None,
                     got_line=top.line if top else None,
                     got=top.title[:50] if top else str(outcome.problem),
+                    got_source=top.source if top else None,
                 )
             )
     return report

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.notes.model import Deck, Node, NodeKind
-from bot.search.text import index_tokens, normalize
+from bot.search.text import compact, index_tokens, normalize
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float32]
@@ -41,6 +41,7 @@ class SearchIndex:
     postings: dict[str, IntArray]
     idf: dict[str, float]
     latin_vocabulary: frozenset[str]  # the ASCII tokens: every Latin word and part the notes use
+    phrases: list[str]  # each node's plain text, normalised without spaces (see Form.phrase)
 
     @property
     def size(self) -> int:
@@ -72,11 +73,13 @@ def build_index(decks: list[Deck]) -> SearchIndex:
     service_index: dict[str, list[int]] = {}
     token_nodes: dict[str, list[int]] = {}
     ends: list[int] = []
+    phrases: list[str] = []
 
     def visit(deck: Deck, node: Node, parent: int) -> None:
         i = len(node_ids)
         node_ids.append(node.id)
         node_deck.append(deck.source)
+        phrases.append(compact(" ".join((node.text, *node.extra))))
         parents.append(parent)
         depths.append(node.depth)
         ends.append(0)
@@ -117,4 +120,5 @@ def build_index(decks: list[Deck]) -> SearchIndex:
         idf=idf,
         # index_tokens keeps each whole Latin compound (lower-cased), so these hold every Latin word.
         latin_vocabulary=frozenset(t for t in token_nodes if t.isascii()),
+        phrases=phrases,
     )

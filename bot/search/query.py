@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 
 from bot.search.glossary import Glossary
 from bot.search.index import SearchIndex
-from bot.search.text import japanese_segments, normalize, segment_tokens
+from bot.search.text import compact, japanese_segments, normalize, segment_tokens
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[._\-/:'+][a-z0-9]+)*")
 _SUFFIXES = ("'s", "ies", "es", "s", "ing", "ed", "ly")
@@ -26,10 +26,16 @@ _MIN_FUZZY_LENGTH = 4
 
 @dataclass(frozen=True)
 class Form:
-    """One way of saying a unit: all tokens must be present (strict) or most of them (soft)."""
+    """One way of saying a unit: all tokens must be present (strict) or most of them (soft).
+
+    A strict form of several tokens also keeps its `phrase` (normalised, without spaces or hyphens):
+    its tokens found apart are not the phrase ('パーティション' … 'リージョンキー' is not
+    'パーティションキー', ecsTaskExecutionRole is not 'task role').
+    """
 
     tokens: tuple[str, ...]
     strict: bool
+    phrase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,11 +46,16 @@ class Unit:
 
 @dataclass(frozen=True)
 class ServiceUnit:
-    """A service named in the query ('kinesis' names two): passages in it or naming it rank first."""
+    """A service named in the query ('kinesis' names two): passages in it or naming it rank first.
+
+    `implied` services are only named inside a term ('lambda authorizer' is API Gateway's): they
+    lift their passages but never turn a query into a request for their overview.
+    """
 
     label: str
     headings: frozenset[str]
     forms: tuple[Form, ...]
+    implied: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,11 @@ class QueryPlan:
     def headings(self) -> frozenset[str]:
         return frozenset(h for s in self.services for h in s.headings)
 
+    @property
+    def named(self) -> tuple[ServiceUnit, ...]:
+        """The services the query names itself, not through a term."""
+        return tuple(s for s in self.services if not s.implied)
+
 
 def make_form(surface: str, strict: bool = True) -> Form | None:
     """Tokens of a normalised surface form. Glossary names need all their tokens (strict); what a
@@ -67,7 +83,9 @@ def make_form(surface: str, strict: bool = True) -> Form | None:
     tokens = tuple(dict.fromkeys([*latin, *grams]))
     if not tokens:
         return None
-    return Form(tokens=tokens, strict=strict or not grams)
+    exact = strict or not grams
+    phrase = compact(surface) if exact and len(tokens) > 1 else None
+    return Form(tokens=tokens, strict=exact, phrase=phrase)
 
 
 @dataclass
@@ -91,12 +109,23 @@ class QueryReader:
         parts = {p for n in names if n.isascii() for p in n.split()}
         self._known = frozenset(self.index.latin_vocabulary | single | parts)
         self._fuzzy_words = sorted(w for w in self._known if len(w) >= _MIN_FUZZY_LENGTH and w.isalpha())
-        # Passages name a service in passing by a short name ('ELB', 'Amazon EC2'), never by
-        # its whole heading; long names would only cost time on decks with many services.
         self._service_forms = {
-            heading: tuple(f for f in map(make_form, sorted(names)) if f is not None and len(f.tokens) <= 2)
+            heading: self._mention_forms(names)
             for heading, names in self.glossary.aliases_by_heading().items()
         }
+
+    def _mention_forms(self, names: frozenset[str]) -> tuple[Form, ...]:
+        """How a passage names a service in passing: its short Latin names ('ELB', 'Amazon EC2'),
+        never its whole heading (long names would only cost time on decks with many services),
+        and, for a name that is also a glossary term, that term's forms: 'AWS Backup' is named
+        by 'バックアップ', AWS Lambda by the notes' 'Lamda'."""
+        surfaces = set(names)
+        for name in names:
+            if name in self.glossary.terms:
+                surfaces.update(self.glossary.groups[self.glossary.terms[name]])
+        forms = ((surface, make_form(surface)) for surface in sorted(surfaces))
+        # Japanese names are phrases, checked as such, so their bigram count does not matter.
+        return tuple(f for s, f in forms if f is not None and (len(f.tokens) <= 2 or not s.isascii()))
 
     def read(self, query: str) -> QueryPlan:
         text = normalize(query)
@@ -105,19 +134,26 @@ class QueryReader:
         corrections: list[tuple[str, str]] = []
         unknown: list[str] = []
 
-        def take_name(name: str, typed: str) -> bool:
+        def take_name(name: str, typed: str, implied: bool = False) -> bool:
             headings = self.glossary.service_aliases.get(name)
             if headings is not None:
-                if headings not in services:
+                known = services.get(headings)
+                if known is None or (known.implied and not implied):
                     forms = tuple(dict.fromkeys(f for h in sorted(headings) for f in self._service_forms[h]))
-                    services[headings] = ServiceUnit(typed, headings, forms)
+                    services[headings] = ServiceUnit(typed, headings, forms, implied)
+                return True
+            if "_" in name and name in self.index.latin_vocabulary:
+                # A code such as AWS_RISK_CREDENTIALS_EXPOSED has one spelling: where the notes
+                # carry it verbatim, that is the answer, not a passage with one of its synonyms.
+                units.append(Unit(label=typed, forms=(Form((name,), strict=True),)))
                 return True
             if name in self.glossary.terms:
                 units.append(Unit(label=typed, forms=self._group_forms(self.glossary.terms[name])))
-                # 'dynamodb stream' is a term, and it also names the service it belongs to.
+                # 'dynamodb stream' is a term, and it also names the service it belongs to, most
+                # likely: 'lambda authorizer' belongs to API Gateway, so the service is only implied.
                 for word in name.split()[:-1]:
                     if word in self.glossary.service_aliases:
-                        take_name(word, word)
+                        take_name(word, word, implied=True)
                 return True
             return False
 
@@ -156,6 +192,12 @@ class QueryReader:
             corrections=tuple(corrections),
             unknown=tuple(unknown),
         )
+
+    def phrase_forms(self) -> set[Form]:
+        """Every glossary and service-mention form that is a phrase (see `Form.phrase`)."""
+        forms = {f for group in range(len(self.glossary.groups)) for f in self._group_forms(group)}
+        forms.update(f for mentions in self._service_forms.values() for f in mentions)
+        return {f for f in forms if f.phrase is not None}
 
     def _group_forms(self, group: int) -> tuple[Form, ...]:
         """The forms of a glossary synonym group, made the first time a query names it."""

@@ -28,6 +28,16 @@ def normalize(text: str) -> str:
     return _LONG_VOWEL_AT_END.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+_SPACE = re.compile(r"[\s\-_]+")
+
+
+def compact(text: str) -> str:
+    """Normalised text without spaces, hyphens and underscores: how a phrase is compared ('Auto
+    Scaling グループ' is 'auto scalingグループ' as the glossary writes it, 'cross account' is
+    'cross-account')."""
+    return _SPACE.sub("", normalize(text))
+
+
 def is_hiragana(segment: str) -> bool:
     return all("ぁ" <= ch <= "ゖ" for ch in segment)
 

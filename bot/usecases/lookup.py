@@ -8,6 +8,7 @@ from bot.clip import clip
 from bot.commands import MAX_LINE_CHARS, SUBCOMMANDS
 from bot.i18n import Messages
 from bot.notes.errata import Erratum
+from bot.notes.origin import origin_of
 from bot.replies import Field, Reply, ReplyKind
 from bot.search import MAX_QUERY_CHARS, Hit, Problem, SearchEngine, SearchOutcome
 
@@ -62,14 +63,19 @@ def hit_reply(
     if messages.locale != "ja" and translated:
         fields += (Field(messages("ask.corrections"), "\n".join(f"⚠ {t}" for t in translated)),)
     if others:
-        lines = "\n".join(BREADCRUMB_SEPARATOR.join(h.breadcrumb) for h in others)
+        lines = "\n".join(
+            messages(
+                "ask.other", candidate=BREADCRUMB_SEPARATOR.join(h.breadcrumb), origin=_origin(h, messages)
+            )
+            for h in others
+        )
         fields += (Field(messages("ask.others"), lines),)
     return Reply(
         title=BREADCRUMB_SEPARATOR.join(hit.path),
         body=hit.text,
         fields=fields,
         links=hit.refs,
-        footer=messages("ask.source", source=hit.source, line=hit.line),
+        footer=messages("ask.source", origin=_origin(hit, messages), source=hit.source, line=hit.line),
         kind=ReplyKind.ANSWER,
         note_id=hit.node_id,
     )
@@ -102,6 +108,11 @@ def help_reply(messages: Messages) -> Reply:
         fields=(Field(messages("help.usage"), usage),),
         footer=messages("help.example", example=SUBCOMMANDS[0].example),
     )
+
+
+def _origin(hit: Hit, messages: Messages) -> str:
+    """Whose words a passage is: the team's notes or dop-bot's supplement (see bot/notes/origin.py)."""
+    return messages(f"origin.{origin_of(hit.source)}")
 
 
 def _clip(text: str, limit: int) -> str:
