@@ -30,6 +30,7 @@ from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
 from bot.storage.events import EventLog
+from bot.storage.memory import MemoryQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 from bot.usecases.daily import DailyAnswerService, feedback_reply
@@ -117,7 +118,16 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     cards = SqlCardStore(db, clock)
     core = build_core(settings, clock, store=cards)
     ledger = DailyLedger(db)
-    stats = StatsService(ledger, StatsQueries(db), cards, core.bank, clock, settings.timezone)
+    stats = StatsService(
+        ledger,
+        StatsQueries(db),
+        cards,
+        core.bank,
+        clock,
+        settings.timezone,
+        MemoryQueries(db),
+        core.content.blueprint,
+    )
     core.dispatcher.handlers.update(stats_handlers(stats))
     core.db, core.ledger, core.stats = db, ledger, stats
     events = EventLog(db)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
+from bot.quiz.readiness import TARGET, Readiness
 from bot.replies import Attachment, Field, Reply
-from bot.stats.chart import accuracy_chart
+from bot.stats.chart import accuracy_chart, mastery_chart
 from bot.stats.streaks import Streaks
 from bot.storage.stats import StreakHolder, UserSummary, WeekData
 
 WEAKEST = 3
 MIN_ANSWERS_TO_JUDGE = 2
+MIN_WEEK_ANSWERS = 3  # a domain's week is judged on at least this many answers
 
 
 def percent(correct: int, answers: int) -> str:
@@ -32,8 +35,51 @@ def weakest_services(summary: UserSummary, bank: QuestionBank) -> list[tuple[str
     return sorted(judged, key=lambda row: (row[1] / row[2], -row[2], row[0]))[:WEAKEST]
 
 
+def bar(share: float, width: int = 10) -> str:
+    """A share 0..1 as a bar of blocks that reads in any message: ■■■■■■□□□□."""
+    filled = max(0, min(width, round(share * width)))
+    return "■" * filled + "□" * (width - filled)
+
+
+def readiness_fields(readiness: Readiness, names: Mapping[str, str], messages: Messages) -> tuple[Field, ...]:
+    """Mastery and coverage per domain, the exam-weighted readiness, and what the figures mean."""
+    lines = [
+        messages(
+            "stats.domain_line",
+            bar=bar(d.mastery),
+            name=names.get(d.code, d.code),
+            mastery=f"{round(100 * d.mastery)}%",
+            seen=d.seen,
+            total=d.total,
+        )
+        for d in readiness.domains
+    ]
+    lines.append(messages("stats.readiness_value", readiness=f"{round(100 * readiness.readiness)}%"))
+    return (
+        Field(messages("stats.readiness"), "\n".join(lines)),
+        Field(messages("stats.readiness_help_title"), messages("stats.readiness_help")),
+    )
+
+
+def readiness_chart(
+    title: str, readiness: Readiness, names: Mapping[str, str], messages: Messages
+) -> Attachment:
+    """Mastery as a bar per domain with the 75% line. Safe to call from a worker thread."""
+    rows = [(names.get(d.code, d.code), d.mastery) for d in readiness.domains]
+    with _PYPLOT:
+        picture = mastery_chart(title, rows, TARGET, messages("stats.chart_target"))
+    return Attachment("dop-readiness.png", picture)
+
+
 def stats_reply(
-    name: str, streaks: Streaks, summary: UserSummary, due: int, bank: QuestionBank, messages: Messages
+    name: str,
+    streaks: Streaks,
+    summary: UserSummary,
+    due: int,
+    bank: QuestionBank,
+    messages: Messages,
+    readiness: Readiness | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Reply:
     def accuracy(totals: object) -> str:
         answers, correct = totals.answers, totals.correct  # type: ignore[attr-defined]
@@ -63,8 +109,38 @@ def stats_reply(
             Field(messages("stats.recent"), accuracy(summary.last_7_days)),
             Field(messages("stats.weakest"), weak_text),
             Field(messages("stats.due"), messages("stats.due_value", count=due)),
+            *(readiness_fields(readiness, names or {}, messages) if readiness is not None else ()),
         ),
     )
+
+
+def weakest_domain(week: WeekData, bank: QuestionBank) -> tuple[str, int, int] | None:
+    """The exam domain with the lowest accuracy among the week's posts (at least MIN_WEEK_ANSWERS
+    answers): (code, right, answers)."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for day in week.days:
+        question = bank.get(day.question_id)
+        if question is not None and question.on_exam:
+            totals[question.domains[0]][0] += day.correct
+            totals[question.domains[0]][1] += day.answers
+    judged = [(d, c, n) for d, (c, n) in totals.items() if n >= MIN_WEEK_ANSWERS]
+    return min(judged, key=lambda row: (row[1] / row[2], -row[2], row[0])) if judged else None
+
+
+def team_mastery_field(team: Sequence[Readiness], names: Mapping[str, str], messages: Messages) -> Field:
+    """The mean mastery per domain of the people given."""
+    lines = []
+    for index, domain in enumerate(team[0].domains):
+        mean = sum(person.domains[index].mastery for person in team) / len(team)
+        lines.append(
+            messages(
+                "report.team_line",
+                bar=bar(mean),
+                name=names.get(domain.code, domain.code),
+                mastery=f"{round(100 * mean)}%",
+            )
+        )
+    return Field(messages("report.team_mastery"), "\n".join(lines))
 
 
 def weekly_report(
@@ -74,6 +150,8 @@ def weekly_report(
     at_risk: list[StreakHolder],
     bank: QuestionBank,
     messages: Messages,
+    team: Sequence[Readiness] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Reply:
     """Participants, answers and accuracy against last week, top streaks, the most missed questions and
     a nudge for streaks at risk (the chart is `report_chart`, drawn apart since it is slow)."""
@@ -119,8 +197,18 @@ def weekly_report(
             )
         fields.append(Field(messages("report.most_missed"), "\n".join(lines)))
     if at_risk:
-        names = ", ".join(messages("report.at_risk_line", name=h.name, current=h.current) for h in at_risk)
-        fields.append(Field(messages("report.at_risk"), names))
+        people = ", ".join(messages("report.at_risk_line", name=h.name, current=h.current) for h in at_risk)
+        fields.append(Field(messages("report.at_risk"), people))
+    if team:
+        fields.append(team_mastery_field(team, names or {}, messages))
+    weakest = weakest_domain(this, bank)
+    if weakest is not None:
+        code, right, answers = weakest
+        body.append(
+            messages(
+                "report.weakest_domain", name=(names or {}).get(code, code), accuracy=percent(right, answers)
+            )
+        )
     return Reply(title=title, body="\n".join(body), fields=tuple(fields), private=False)
 
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from bot.clock import Clock
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
+from bot.quiz.blueprint import Blueprint
+from bot.quiz.readiness import Readiness, readiness_of
 from bot.replies import Reply, ReplyKind
 from bot.stats.calendar import iso_week, local_day, week_bounds
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
+from bot.storage.memory import MemoryQueries
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
-from bot.usecases.reports import report_chart, stats_reply, weekly_report
+from bot.usecases.reports import readiness_chart, report_chart, stats_reply, weekly_report
 
 _WEEK = re.compile(r"^([0-9]{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")  # ASCII digits only: '²' is no year
 # Weeks the bot can have run in, with room either side; a report also looks at the week before and the
@@ -43,15 +46,43 @@ class StatsService:
     bank: QuestionBank
     clock: Clock
     timezone: str
+    memory: MemoryQueries | None = None  # with it (and a blueprint), readiness per exam domain
+    blueprint: Blueprint = field(default_factory=Blueprint)
 
-    async def stats(self, requester: Requester, messages: Messages) -> Reply:
+    def domain_names(self, messages: Messages) -> dict[str, str]:
+        return {d.code: d.name(messages.locale) for d in self.blueprint.domains}
+
+    async def readiness(self, users: list[UserRef]) -> list[Readiness]:
+        """Each user's readiness now; empty without the memory queries or an exam blueprint."""
+        if self.memory is None or not self.blueprint.domains:
+            return []
+        now = self.clock.now()
+        weights = self.blueprint.weights()
+        memories = await self.memory.of(users)
+        return [
+            readiness_of(
+                self.bank.questions, weights, memories[u.key].cards, memories[u.key].last_answers, now
+            )
+            for u in users
+        ]
+
+    async def stats(self, requester: Requester, messages: Messages, chart: bool = True) -> Reply:
         now = self.clock.now()
         user = user_of(requester)
         streaks = await self.ledger.streaks(channel_of(requester), user, now)
         summary = await self.queries.user_summary(user, now - timedelta(days=7))
         due = await self.cards.due_count(user.key, now)
         name = requester.display_name or requester.user_id
-        return stats_reply(name, streaks, summary, due, self.bank, messages)
+        mine = await self.readiness([user])
+        names = self.domain_names(messages)
+        reply = stats_reply(
+            name, streaks, summary, due, self.bank, messages, mine[0] if mine else None, names
+        )
+        if chart and mine:
+            title = messages("stats.chart_title", name=name)
+            picture = await asyncio.to_thread(readiness_chart, title, mine[0], names, messages)
+            reply = replace(reply, attachment=picture)
+        return reply
 
     async def report(self, channel: ChannelRef, week: str, messages: Messages, chart: bool = True) -> Reply:
         now = self.clock.now()
@@ -63,7 +94,12 @@ class StatsService:
         )
         top = await self.queries.top_streaks(channel, now)
         at_risk = await self.queries.at_risk(channel, now)
-        reply = weekly_report(this, last, top, at_risk, self.bank, messages)
+        team: list[Readiness] = []
+        if self.memory is not None and this.days:
+            first, last_day = week_bounds(week)
+            team = await self.readiness(await self.memory.participants(channel, first, last_day, now))
+        names = self.domain_names(messages)
+        reply = weekly_report(this, last, top, at_risk, self.bank, messages, team, names)
         if chart and this.days:
             # Drawing takes tens of milliseconds (the first one also imports matplotlib): not on the loop.
             picture = await asyncio.to_thread(report_chart, this, self.bank, messages)
