@@ -50,8 +50,9 @@ def test_a_multiple_response_is_right_only_with_every_right_choice_and_no_other(
     assert question.grade((3, 1)).correct
     partial = question.grade((1, 2))
     assert not partial.correct and partial.missed == (3,) and partial.wrong == (2,)
-    assert question.grade((1,)).missed == (3,) and not question.grade((1,)).wrong
-    assert question.grade((1, 2, 3)).wrong == (2,) and not question.grade((1, 2, 3)).missed
+    fewer, more = question.grade((1,)), question.grade((1, 2, 3))
+    assert fewer.missed == (3,) and not fewer.wrong and not fewer.correct
+    assert more.wrong == (2,) and not more.missed and not more.correct
     single = _question((2,))
     assert single.grade((2,)).correct and not single.grade((0,)).correct
 
