@@ -57,6 +57,13 @@ def test_a_multiple_response_is_right_only_with_every_right_choice_and_no_other(
     assert single.grade((2,)).correct and not single.grade((0,)).correct
 
 
+def test_an_anki_note_names_every_right_choice() -> None:
+    from bot.export.anki import FIELDS, note_fields
+
+    answer = note_fields(_question((1, 3)))[FIELDS.index("Answer")]
+    assert answer == "2. b<br>4. d"
+
+
 def test_answer_values_carry_a_set_of_choices_read_strictly() -> None:
     assert parse_daily_value("daily:5:1+3:q-1") == (5, (1, 3), "q-1")
     assert parse_daily_value("daily:5:3+1:q-1") == (5, (1, 3), "q-1")  # in order, whatever was sent
