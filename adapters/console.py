@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from adapters.plain import render_text, tolerate_bad_bytes
-from bot.commands import parse_number
+from bot.commands import parse_number, parse_typed_picks
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
-from bot.replies import Choice, Reply
+from bot.replies import Choice, Picks, Reply
 from bot.storage.refs import ChannelRef
 
+_NUMBERS = re.compile(r"[0-9０-９]+(?:[\s,，、]+[0-9０-９]+)+")  # '2 4', '2,4', '２、４': choices
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q", "/dop quit", "/dop exit"})
 CONSOLE_CHANNEL = ChannelRef("console", "local", "console", "console")
 
@@ -25,7 +27,8 @@ CONSOLE_CHANNEL = ChannelRef("console", "local", "console", "console")
 class ConsoleSession:
     """One person talking to the bot; `send` returns what the bot would print.
 
-    A bare number answers the last question shown (a practice question or the channel's daily one).
+    A bare number answers the last question shown (a practice question or the channel's daily one);
+    so do several ('2 4', '2,4') when it is a multiple-response question.
     """
 
     dispatcher: Dispatcher
@@ -35,6 +38,7 @@ class ConsoleSession:
         )
     )
     last_choices: tuple[Choice, ...] = ()
+    last_picks: Picks | None = None
 
     @property
     def messages(self) -> Messages:
@@ -48,6 +52,10 @@ class ConsoleSession:
                 text = f"/dop answer {self.last_choices[number - 1].value}"
             else:
                 text = f"/dop answer {text}"
+        elif self.last_picks is not None and _NUMBERS.fullmatch(text):
+            typed = parse_typed_picks(text, len(self.last_choices))
+            picks = None if typed is None else self.last_picks.value_for(str(i) for i in typed)
+            text = f"/dop answer {picks or text}"
         elif not text.lower().startswith(("/dop", "dop ")) and text.startswith("/"):
             text = "/dop " + text[1:]
         replies = await self.dispatcher.handle(text, self.requester)
@@ -57,7 +65,7 @@ class ConsoleSession:
     def remember(self, replies: list[Reply]) -> None:
         for reply in replies:
             if reply.choices:
-                self.last_choices = reply.choices
+                self.last_choices, self.last_picks = reply.choices, reply.picks
 
 
 @dataclass

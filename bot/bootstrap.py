@@ -139,9 +139,13 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     daily = DailyAnswerService(ledger, core.bank, clock)
 
     async def answer_daily(
-        requester: Requester, post_id: int, choice: int, question_id: str | None, messages: Messages
+        requester: Requester,
+        post_id: int,
+        picks: tuple[int, ...],
+        question_id: str | None,
+        messages: Messages,
     ) -> Reply:
-        return feedback_reply(await daily.answer(post_id, user_of(requester), choice, question_id), messages)
+        return feedback_reply(await daily.answer(post_id, user_of(requester), picks, question_id), messages)
 
     core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily))
     subscriptions = Subscriptions(db)

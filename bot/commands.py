@@ -14,6 +14,8 @@ PREFIXES = ("/dop", "dop")
 MAX_LINE_CHARS = 500
 MAX_ID = 2**31 - 1  # the largest row id both databases hold: Postgres `integer` is 32-bit
 MAX_CHOICE = 24  # a choice index from a button: more than any question has (Discord allows 25 options)
+MAX_PICKS = 8  # choices picked at once (a multiple-response answer): no question has more choices
+PICK_SEPARATOR = "+"  # between the choices of one answer in a button's value: 'daily:12:1+3:<question>'
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # ！..～ → !..~
 
@@ -34,6 +36,35 @@ def parse_number(text: str, maximum: int) -> int | None:
         return None
     value = int(digits)
     return value if value <= maximum else None
+
+
+def parse_picks(text: str, maximum: int = MAX_CHOICE) -> tuple[int, ...] | None:
+    """The choices of one answer as a button or menu carries them ('2', '1+3'): ascending, or None.
+
+    Each is a number `parse_number` reads, none twice, at most `MAX_PICKS`; '' is an answer with no
+    choice (a submit with nothing ticked), which the question then refuses by its count.
+    """
+    if not text:
+        return ()
+    parts = text.split(PICK_SEPARATOR, MAX_PICKS)  # a long string is never split into a long list
+    if len(parts) > MAX_PICKS:
+        return None
+    numbers = [parse_number(part, maximum) for part in parts]
+    picks = {n for n in numbers if n is not None}
+    if len(picks) != len(parts):  # one unreadable, or one twice
+        return None
+    return tuple(sorted(picks))
+
+
+def parse_typed_picks(text: str, count: int) -> tuple[int, ...] | None:
+    """Choice numbers as a person types them ('2', '2 4', '2,4', '２、４'), 1 to `count`, as
+    ascending indices from 0; None if any is not one of them or comes twice."""
+    words = narrow(text).replace("、", ",").replace(",", " ").split()
+    if not words or len(words) > MAX_PICKS:
+        return None
+    numbers = [parse_number(word, count) for word in words]
+    picks = {n - 1 for n in numbers if n is not None and n >= 1}
+    return tuple(sorted(picks)) if len(picks) == len(words) else None
 
 
 @dataclass(frozen=True)

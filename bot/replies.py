@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.commands import PICK_SEPARATOR
 from bot.notes.model import Link
 
 
@@ -27,6 +29,32 @@ class Choice:
 
     label: str
     value: str
+
+
+PICKS_SLOT = "*"  # where the chosen choices go in a `Picks` value
+
+
+@dataclass(frozen=True)
+class Picks:
+    """A multiple-response question: tick `count` of the choices, then send them together.
+
+    `value` is the core's answer value with `PICKS_SLOT` where the choices go ('daily:12:*:<question>');
+    an adapter fills it with the ticked choices' indices (`value_for`) and sends it as `/dop answer`.
+    """
+
+    count: int
+    value: str
+    prompt: str  # what to do ('2つ選んでください'): a checkbox group's label, a menu's placeholder
+    submit: str  # the label of the button that sends the ticked choices, where there is one
+
+    def value_for(self, indices: Iterable[str]) -> str:
+        return with_picks(self.value, indices)
+
+
+def with_picks(value: str, indices: Iterable[str]) -> str:
+    """A `Picks` value filled with the choice indices ticked, as the platform sent them (the core reads
+    them strictly: a value that is not one of ours is refused there)."""
+    return value.replace(PICKS_SLOT, PICK_SEPARATOR.join(indices), 1)
 
 
 @dataclass(frozen=True)
@@ -55,6 +83,8 @@ class Reply:
     private: bool = True
     note_id: str | None = None
     choices: tuple[Choice, ...] = ()
+    # Set for a multiple-response question: the choices are ticked and sent together, not clicked.
+    picks: Picks | None = None
     attachment: Attachment | None = None
-    # A revealed question: which choice was right, so an adapter can mark its button.
-    revealed_answer: int | None = None
+    # A revealed question: which choices were right, so an adapter can mark their buttons.
+    revealed_answers: tuple[int, ...] = ()

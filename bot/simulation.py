@@ -291,8 +291,10 @@ class Simulation:
             if question is None:
                 continue
             right = self.rng.random() < person.right_rate
-            choice = question.answer if right else (question.answer + 1) % len(question.choices)
-            clicks.append(replica.daily.answer(post_id, person.ref, choice))
+            # A wrong answer picks as many choices (one past each right one: a partly right one, maybe).
+            shift = 0 if right else 1
+            picks = tuple((a + shift) % len(question.choices) for a in question.answers)
+            clicks.append(replica.daily.answer(post_id, person.ref, picks))
         if clicks:
             await asyncio.gather(*clicks)
 

@@ -1117,21 +1117,22 @@ def component_payload(
     message_id: int | None = None,
     message_content: str = "",
     message_components: list[dict[str, Any]] | None = None,
+    values: list[str] | None = None,
     **where: Any,
 ) -> dict[str, Any]:
-    """A MESSAGE_COMPONENT (type 3) interaction: a button click.
+    """A MESSAGE_COMPONENT (type 3) interaction: a button click, or with `values` the options chosen
+    in a select menu (component type 3).
 
-    The message must really contain the button: discord.py rebuilds the view from
+    The message must really contain the component: discord.py rebuilds the view from
     interaction.message and silently drops a DynamicItem whose custom_id is not found in it.
     By default it holds one action row with that button.
     """
     button = {"type": 2, "style": 1, "label": "button", "custom_id": custom_id}
     rows = message_components if message_components is not None else [{"type": 1, "components": [button]}]
-    payload = _interaction_base(
-        3,
-        {"custom_id": custom_id, "component_type": 2},
-        **where,
-    )
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2}
+    if values is not None:
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+    payload = _interaction_base(3, data, **where)
     channel_id = where.get("channel_id", CHANNEL_ID)
     payload["message"] = message_payload(
         message_id=message_id, channel_id=channel_id, content=message_content, components=rows

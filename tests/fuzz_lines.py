@@ -187,6 +187,20 @@ BAD_ANSWERS = [
     "practice:x:²",
     "practice:x:-1",
     "practice:x:9223372036854775808",
+    # several choices at once (a multiple-response answer), malformed, or too many for its question
+    "daily:1:1+1",
+    "daily:1:0+",
+    "daily:1:+0",
+    "daily:1:0++1",
+    "daily:1:0+²",
+    "daily:1:0+-1",
+    "daily:1:0+1+2+3+4+5+6+7+8",
+    "daily:1:0+2147483648",
+    "daily:14:0+1",
+    "daily:14:0+1:x",
+    "practice:x:1+1",
+    "practice:x:0+25",
+    "practice:x:0+",
     "²",
     "³",
     "0",
@@ -310,6 +324,10 @@ def _question_value(rng: random.Random, question_ids: Sequence[str]) -> str:
             f"daily:{rng.randint(0, 4)}:{rng.randint(0, 5)}",
             f"practice:{qid}:{_number(rng)}",
             f"daily:{_number(rng)}:{rng.randint(0, 3)}:{qid}",
+            f"daily:{rng.randint(0, 14)}:{rng.randint(0, 3)}+{rng.randint(0, 5)}:{qid}",
+            f"practice:{qid}:{rng.randint(0, 3)}+{rng.randint(0, 5)}",
+            f"daily:{rng.randint(0, 14)}:{'+'.join(str(rng.randint(0, 9)) for _ in range(rng.randint(0, 9)))}"
+            f":{qid}",
         ]
     )
 

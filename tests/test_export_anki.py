@@ -203,7 +203,7 @@ def test_tags_domains_and_link(open_apkg: Any) -> None:
 
 
 def test_several_right_answers_are_listed_in_order(open_apkg: Any) -> None:
-    multi = question("q-multi", answer=(3, 0))  # type: ignore[arg-type]
+    multi = question("q-multi", answer=0, answers=(3, 0))
     _, fields, _, _ = open_apkg(build_apkg([multi], now=NOW)).notes()[0]
     assert fields[3] == "1. CloudWatch Logs を見る<br>4. 何もしない"
 

@@ -26,7 +26,15 @@ def test_the_corpus_is_seeded_and_covers_what_the_issue_lists() -> None:
     odd = ("\x00", "\x1b", "\u202e", "\u200f", "\u200b", "\ufeff", "👨‍👩‍👧‍👦", "²", "٣", "３", "\ud800")
     assert [c for c in odd if c not in text] == []
     assert any(unicodedata.category(c) == "Nd" and not c.isascii() for c in text)  # other scripts' digits
-    wanted = ("9223372036854775808", "daily:2147483648:0", "9999-W52", "0001-W01", "25:00", "Asia/Tokio")
+    wanted = (
+        "9223372036854775808",
+        "daily:2147483648:0",
+        "9999-W52",
+        "0001-W01",
+        "25:00",
+        "Asia/Tokio",
+        "1+1",
+    )
     assert [w for w in wanted if w not in text] == []
     bad = [line for line in lines if line.bad]
     assert 2_000 < len(bad) < 5_000  # plenty of both kinds

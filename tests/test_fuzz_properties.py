@@ -8,7 +8,17 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import MAX_CHOICE, MAX_ID, Invocation, UnknownCommand, parse_command, parse_number
+from bot.commands import (
+    MAX_CHOICE,
+    MAX_ID,
+    MAX_PICKS,
+    Invocation,
+    UnknownCommand,
+    parse_command,
+    parse_number,
+    parse_picks,
+    parse_typed_picks,
+)
 from bot.dispatcher import Dispatcher, Requester
 from bot.replies import ReplyKind
 from bot.scheduler.settings import Schedule, ScheduleProblem, parse_subscribe
@@ -19,7 +29,7 @@ from bot.usecases.practice import parse_choice_value
 from bot.usecases.stats import valid_week
 
 # Any text, with the characters the fuzz corpus leans on made likely.
-LIKELY = "0123456789²³①٣３:-/ \x00\u200b\u202e😀WdailypracticeＷ"
+LIKELY = "0123456789²³①٣３:-/+,、 \x00\u200b\u202e😀WdailypracticeＷ"
 texts = st.one_of(st.text(), st.text(alphabet=LIKELY), st.text(alphabet=st.characters(codec=None)))
 numbers = st.one_of(st.integers(min_value=-(10**30), max_value=10**30).map(str), texts)
 
@@ -45,15 +55,41 @@ def test_numbers_are_ascii_and_within_the_maximum(text: str, maximum: int) -> No
 def test_daily_values_hold_ids_the_database_can_store(value: str) -> None:
     parsed = parse_daily_value(value)
     if parsed is not None:
-        post, choice, _ = parsed
-        assert 0 <= post <= MAX_ID and 0 <= choice <= MAX_CHOICE
+        post, picks, _ = parsed
+        assert 0 <= post <= MAX_ID and all(0 <= pick <= MAX_CHOICE for pick in picks)
 
 
 @given(texts, numbers)
 def test_practice_values_hold_small_choices(question: str, index: str) -> None:
     parsed = parse_choice_value(f"practice:{question}:{index}")
     if parsed is not None:
-        assert 0 <= parsed[1] <= MAX_CHOICE
+        assert all(0 <= pick <= MAX_CHOICE for pick in parsed[1])
+
+
+picks_texts = st.one_of(texts, st.lists(numbers, max_size=10).map("+".join))
+
+
+@given(picks_texts)
+def test_picks_are_few_distinct_ascending_small_choices(text: str) -> None:
+    picks = parse_picks(text)
+    if picks is not None:
+        assert len(picks) <= MAX_PICKS and list(picks) == sorted(set(picks))
+        assert all(0 <= pick <= MAX_CHOICE for pick in picks)
+        assert set(text) <= set("0123456789０１２３４５６７８９+")  # digits and separators only
+
+
+@given(st.lists(st.integers(0, MAX_CHOICE), min_size=1, max_size=MAX_PICKS, unique=True))
+def test_picks_read_back_what_a_menu_sends(picks: list[int]) -> None:
+    assert parse_picks("+".join(map(str, picks))) == tuple(sorted(picks))
+    assert parse_picks("+".join(map(str, [*picks, picks[0]]))) is None  # one twice
+
+
+@given(texts, st.integers(1, 8))
+def test_typed_picks_are_choice_numbers(text: str, count: int) -> None:
+    picks = parse_typed_picks(text, count)
+    if picks is not None:
+        assert 1 <= len(picks) <= MAX_PICKS and list(picks) == sorted(set(picks))
+        assert all(0 <= pick < count for pick in picks)
 
 
 @given(texts)

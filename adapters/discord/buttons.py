@@ -1,5 +1,5 @@
-"""Buttons that keep working after a restart: everything a click needs is in the custom_id, read back
-by a `DynamicItem` template. The client answers the click (see `ButtonHandler`)."""
+"""Buttons and menus that keep working after a restart: everything a click needs is in the custom_id,
+read back by a `DynamicItem` template. The client answers the click (see `ButtonHandler`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Any, Protocol, cast
 
 import discord
 
+from bot.replies import with_picks
+
 CHOICE_ID = "dop:c:{value}"  # value: the core's button value (daily:… or practice:…)
+PICKS_ID = "dop:m:{value}"  # value: the core's `Picks` value, '*' where the chosen options go
 SHARE_ID = "dop:s:{note}"
 CUSTOM_ID_LIMIT = 100
 
@@ -43,6 +46,36 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"do
         await cast(ButtonHandler, interaction.client).on_choice(interaction, self.value)
 
 
+class PicksMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"dop:m:(?P<value>[\w:.*-]+)"):
+    """The menu of a multiple-response question: choosing its options sends them as one answer."""
+
+    def __init__(
+        self, value: str, options: list[discord.SelectOption] | None = None, count: int = 1, hint: str = ""
+    ) -> None:
+        custom_id = PICKS_ID.format(value=value)
+        if len(custom_id) > CUSTOM_ID_LIMIT:
+            raise ValueError(f"menu value too long for a custom_id: {value!r}")
+        menu: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=custom_id,
+            options=options or [],
+            min_values=count,
+            max_values=count,
+            placeholder=hint or None,
+        )
+        super().__init__(menu)
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PicksMenu:
+        return cls(match["value"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        chosen = [str(value) for value in self.item.values]  # checked by the core, as anything typed
+        await cast(ButtonHandler, interaction.client).on_choice(interaction, with_picks(self.value, chosen))
+
+
 class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"dop:s:(?P<note>[0-9a-f]{1,64})"):
     """Posts a privately shown passage to the channel for everyone."""
 
@@ -64,4 +97,4 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"dop
         await cast(ButtonHandler, interaction.client).on_share(interaction, self.note_id)
 
 
-DYNAMIC_ITEMS = (ChoiceButton, ShareButton)
+DYNAMIC_ITEMS = (ChoiceButton, PicksMenu, ShareButton)

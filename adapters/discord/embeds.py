@@ -11,7 +11,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from adapters.discord.buttons import ChoiceButton, ShareButton
+from adapters.discord.buttons import ChoiceButton, PicksMenu, ShareButton
 from bot.clip import clip
 from bot.notes.model import Link
 from bot.replies import Reply, ReplyKind
@@ -25,7 +25,9 @@ FIELDS_LIMIT = 25
 FOOTER_LIMIT = 1024  # Discord allows 2,048; half leaves the body room in the shared total
 TOTAL_LIMIT = 6000  # all embeds of one message together
 LABEL_LIMIT = 80
-MAX_BUTTONS = 25  # five rows of five
+OPTION_LIMIT = 100  # a menu option's label
+PLACEHOLDER_LIMIT = 150
+MAX_BUTTONS = 25  # five rows of five; a menu takes a row of its own and holds up to 25 options
 NO_PINGS = discord.AllowedMentions.none()
 
 COLOURS = {
@@ -140,8 +142,16 @@ def choices_view(reply: Reply, share_label: str | None = None) -> discord.ui.Vie
     if not reply.choices and not (reply.note_id and share_label):
         return None
     view = discord.ui.View(timeout=None)
-    for i, choice in enumerate(reply.choices[:MAX_BUTTONS]):
-        view.add_item(ChoiceButton(choice.value, label=clip(f"{i + 1}. {choice.label}", LABEL_LIMIT)))
+    if reply.picks is not None:
+        options = [
+            discord.SelectOption(label=clip(f"{i + 1}. {choice.label}", OPTION_LIMIT), value=str(i))
+            for i, choice in enumerate(reply.choices[:MAX_BUTTONS])
+        ]
+        hint = clip(reply.picks.prompt, PLACEHOLDER_LIMIT)
+        view.add_item(PicksMenu(reply.picks.value, options, reply.picks.count, hint))
+    else:
+        for i, choice in enumerate(reply.choices[:MAX_BUTTONS]):
+            view.add_item(ChoiceButton(choice.value, label=clip(f"{i + 1}. {choice.label}", LABEL_LIMIT)))
     if reply.note_id and share_label and len(view.children) < MAX_BUTTONS:
         view.add_item(ShareButton(reply.note_id, label=clip(share_label, LABEL_LIMIT)))
     view.stop()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 
-from adapters.discord.embeds import LABEL_LIMIT, render
+from adapters.discord.embeds import LABEL_LIMIT, OPTION_LIMIT, render
 from bot.clip import clip
 from bot.messenger import MessengerError
 from bot.replies import Reply
@@ -41,20 +41,15 @@ async def _call(action: Callable[[], Awaitable[T]]) -> T:
         raise _error(exc) from exc
 
 
-def disabled_view(components: list[dict[str, Any]], answer: int | None = None) -> discord.ui.View | None:
-    """The message's buttons again, disabled: the question stays readable, nobody can answer; the
-    right choice (buttons are in choice order) is shown green."""
-    buttons = [
-        item
-        for row in components
-        for item in row.get("components", [])
-        if item.get("type") == discord.ComponentType.button.value
-    ]
-    if not buttons:
-        return None
+def disabled_view(components: list[dict[str, Any]], answers: tuple[int, ...] = ()) -> discord.ui.View | None:
+    """The message's buttons or menu again, disabled: the question stays readable, nobody can answer;
+    the right choices (buttons are in choice order, options carry their index) are shown: green
+    buttons, or the options the menu shows as chosen."""
+    items = [item for row in components for item in row.get("components", [])]
     view = discord.ui.View(timeout=None)
+    buttons = [item for item in items if item.get("type") == discord.ComponentType.button.value]
     for index, item in enumerate(buttons):
-        right = index == answer
+        right = index in answers
         view.add_item(
             discord.ui.Button(
                 label=clip(str(item.get("label") or "-"), LABEL_LIMIT),
@@ -63,8 +58,30 @@ def disabled_view(components: list[dict[str, Any]], answer: int | None = None) -
                 disabled=True,
             )
         )
+    for item in items:
+        if item.get("type") == discord.ComponentType.select.value:
+            view.add_item(_disabled_menu(item, {str(i) for i in answers}))
     view.stop()  # never stored: nothing can click it
-    return view
+    return view if view.children else None
+
+
+def _disabled_menu(item: dict[str, Any], right: set[str]) -> discord.ui.Select[Any]:
+    options = [
+        discord.SelectOption(
+            label=clip(str(option.get("label") or "-"), OPTION_LIMIT),
+            value=str(option.get("value") or "-"),
+            default=str(option.get("value")) in right,
+        )
+        for option in item.get("options", [])
+    ]
+    chosen = sum(option.default for option in options)
+    return discord.ui.Select(
+        custom_id=str(item.get("custom_id") or "dop:m:revealed"),
+        options=options or [discord.SelectOption(label="-")],
+        min_values=min(chosen, 1),
+        max_values=max(chosen, 1),
+        disabled=True,
+    )
 
 
 @dataclass
@@ -88,6 +105,6 @@ class DiscordMessenger:
         if rendered.view is None:
             original = await _call(lambda: self.client.http.get_message(int(channel_id), int(message_id)))
             components = cast(list[dict[str, Any]], original.get("components", []))
-            rendered.view = disabled_view(components, reply.revealed_answer)
+            rendered.view = disabled_view(components, reply.revealed_answers)
         message = self._channel(channel_id).get_partial_message(int(message_id))
         await _call(lambda: message.edit(**rendered.edit_kwargs()))

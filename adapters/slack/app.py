@@ -12,11 +12,19 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import CHOICE_ACTION, SHARE_ACTION, fallback_text, render
-from adapters.slack.payload import Field, id_at, on_error, requires, text_at
+from adapters.slack.blocks import (
+    CHOICE_ACTION,
+    PICK_ACTION,
+    PICKS_BLOCK,
+    SHARE_ACTION,
+    SUBMIT_ACTION,
+    fallback_text,
+    render,
+)
+from adapters.slack.payload import Field, id_at, on_error, requires, selected_values, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
-from bot.replies import Reply
+from bot.replies import Reply, with_picks
 from bot.usecases.lookup import share_reply
 from bot.usecases.schedule import changes_schedule
 
@@ -114,9 +122,8 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         for reply in await core.dispatcher.handle(text, requester):
             await respond(**_reply_payload(reply, share_label))
 
-    @app.action({"action_id": _CHOICE_PATTERN}, middleware=[requires(_USER, _ACTION_TS, _VALUE, _ANSWER_TO)])
-    async def choice(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        await ack()
+    async def answer(body: dict[str, Any], action: dict[str, Any], value: str, respond: Any) -> None:
+        """`/dop answer <value>` for the person who clicked; the feedback is theirs alone."""
         user = body["user"]["id"]
         requester = Requester(
             platform=PLATFORM,
@@ -128,12 +135,29 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         )
         # The event id makes a retried delivery of a click already handled get no second reply.
         event_id = f"{user}:{action['action_ts']}"
-        for reply in await core.dispatcher.handle(
-            f"/dop answer {action['value']}", requester, event_id=event_id
-        ):
+        for reply in await core.dispatcher.handle(f"/dop answer {value}", requester, event_id=event_id):
             payload = _reply_payload(reply, None)
             payload["response_type"] = "ephemeral"  # feedback goes to the one who clicked
             await respond(replace_original=False, **payload)
+
+    clicked = requires(_USER, _ACTION_TS, _VALUE, _ANSWER_TO)
+
+    @app.action({"action_id": _CHOICE_PATTERN}, middleware=[clicked])
+    async def choice(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        await answer(body, action, action["value"], respond)
+
+    @app.action(SUBMIT_ACTION, middleware=[clicked])
+    async def submit(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        """A multiple-response answer: the ticked choices come with the click, in `state.values`."""
+        await ack()
+        ticked = selected_values(body, PICKS_BLOCK, PICK_ACTION)
+        await answer(body, action, with_picks(action["value"], ticked), respond)
+
+    @app.action(PICK_ACTION)
+    async def tick(ack: Any) -> None:
+        """A tick alone answers nothing (an input block sends none; this is in case one comes)."""
+        await ack()
 
     @app.action(SHARE_ACTION, middleware=[requires(_USER, _VALUE, _CHANNEL)])
     async def share(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:

@@ -7,13 +7,17 @@ import re
 from typing import Any
 
 from bot.clip import clip
-from bot.replies import Reply
+from bot.replies import Picks, Reply
 
 SECTION_LIMIT = 3000
-BUTTON_TEXT_LIMIT = 75
+BUTTON_TEXT_LIMIT = 75  # an option's text is held to the same
 MAX_BUTTONS = 25
+MAX_CHECKBOXES = 10
 CHOICE_ACTION = "dop_choice_{index}"
 SHARE_ACTION = "dop_share"
+# A multiple-response question: checkboxes in an input block (ticking one sends nothing) and a button
+# whose click brings the ticked ones along in the payload's `state.values`.
+PICKS_BLOCK, PICK_ACTION, SUBMIT_ACTION = "dop_picks", "dop_pick", "dop_submit"
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 
@@ -47,6 +51,38 @@ def _link(title: str, url: str) -> str:
     return f"<{safe_url}|{escape(title).replace('|', '¦')}>"
 
 
+def _numbered(reply: Reply) -> list[str]:
+    return [f"{i + 1}. {choice.label}" for i, choice in enumerate(reply.choices)]
+
+
+def _picks(reply: Reply, picks: Picks) -> list[dict[str, Any]]:
+    options = [
+        {"text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT_LIMIT)}, "value": str(i)}
+        for i, text in enumerate(_numbered(reply)[:MAX_CHECKBOXES])
+    ]
+    return [
+        {
+            "type": "input",
+            "block_id": PICKS_BLOCK,
+            "label": {"type": "plain_text", "text": clip(picks.prompt, 2000)},
+            "element": {"type": "checkboxes", "action_id": PICK_ACTION, "options": options},
+        },
+        {
+            "type": "actions",
+            "block_id": SUBMIT_ACTION,
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": SUBMIT_ACTION,
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": clip(picks.submit, BUTTON_TEXT_LIMIT)},
+                    "value": picks.value[:2000],
+                }
+            ],
+        },
+    ]
+
+
 def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if reply.title:
@@ -55,9 +91,13 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
         )
     if reply.body:
         blocks.extend(_sections(reply.body))
+    if any(len(text) > BUTTON_TEXT_LIMIT for text in _numbered(reply)):
+        blocks.extend(_sections("\n".join(_numbered(reply))))  # what a button or checkbox cuts short, in full
     for field in reply.fields:
         blocks.extend(_sections(f"{field.name}\n{field.value}"))
-    if reply.choices:
+    if reply.picks is not None:
+        blocks.extend(_picks(reply, reply.picks))
+    elif reply.choices:
         blocks.append(
             {
                 "type": "actions",

@@ -69,6 +69,18 @@ def id_at(data: object, *path: Step) -> str | None:
     return Field(path, "id").of(data)
 
 
+def selected_values(data: object, block_id: str, action_id: str, most: int = 25) -> list[str]:
+    """The values of the options ticked in a message's checkbox group, which Slack sends with a click on
+    a button of the same message (`state.values`); none when the payload has no such group."""
+    options: object = data
+    for step in ("state", "values", block_id, action_id, "selected_options"):
+        options = options.get(step) if isinstance(options, dict) else None
+    if not isinstance(options, list):
+        return []
+    values = (text_at(option, "value", limit=150) for option in options[:most])  # Slack's option limit
+    return [value for value in values if value is not None]
+
+
 Middleware = Callable[[dict[str, Any], Callable[[], Awaitable[None]]], Awaitable[BoltResponse | None]]
 
 

@@ -185,7 +185,7 @@ def note_type() -> genanki.Model:
 
 def note_fields(question: Question, link: str | None = None, domains: Sequence[str] = ()) -> list[str]:
     """The note's fields in `FIELDS` order, as the HTML Anki stores."""
-    right = right_indices(question.answer)
+    right = right_indices(question.answers)
     choices = "".join(f"<li>{_html(choice)}</li>" for choice in question.choices)
     answer = "<br>".join(f"{i + 1}. {_html(question.choices[i])}" for i in right)
     anchor = f'<a href="{html.escape(link, quote=True)}">{_html(link)}</a>' if link else ""

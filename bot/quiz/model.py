@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,6 +24,19 @@ class Source:
     path: tuple[str, ...]  # breadcrumb: category › service › … › the note itself
     line: int
     file: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    """An answer held against the question: right only with every right choice and no other."""
+
+    picks: tuple[int, ...]  # what was chosen, ascending
+    missed: tuple[int, ...]  # right choices not chosen
+    wrong: tuple[int, ...]  # chosen choices that are not right
+
+    @property
+    def correct(self) -> bool:
+        return not self.missed and not self.wrong
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,11 @@ class Question:
     def on_exam(self) -> bool:
         """Exam material: tagged with a domain and not marked off the exam."""
         return self.off_exam is None and bool(self.domains)
+
+    def grade(self, picks: Iterable[int]) -> Grade:
+        chosen = set(picks)
+        right = set(self.answers)
+        return Grade(tuple(sorted(chosen)), tuple(sorted(right - chosen)), tuple(sorted(chosen - right)))
 
     @property
     def correct_choice(self) -> str:

@@ -17,7 +17,7 @@ from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from bot.clock import Clock
 from bot.quiz.bank import QuestionBank
-from bot.quiz.model import Question
+from bot.quiz.model import Grade, Question
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class StoredCard:
 class ReviewRecord:
     user: str
     question_id: str
-    choice: int
+    picks: tuple[int, ...]  # the choice, or every choice of a multiple-response answer
     correct: bool
     reviewed_at: datetime
     log: dict[str, Any]
@@ -96,9 +96,12 @@ class InMemoryCardStore:
 @dataclass(frozen=True)
 class PracticeResult:
     question: Question
-    choice: int
-    correct: bool
+    grade: Grade
     next_due: datetime
+
+    @property
+    def correct(self) -> bool:
+        return self.grade.correct
 
 
 def default_scheduler() -> Scheduler:
@@ -154,27 +157,29 @@ class PracticeService:
         question_id = await self.store.get_pending(user)
         return self.bank.get(question_id) if question_id else None
 
-    async def answer(self, user: str, question_id: str, choice: int) -> PracticeResult:
-        """Rate the answer (right: Good, wrong: Again) and schedule the card's next review."""
+    async def answer(self, user: str, question_id: str, choice: int | Sequence[int]) -> PracticeResult:
+        """Rate the answer (right: Good; wrong, a partly right multiple response too: Again) and
+        schedule the card's next review. `choice`: one choice, or every choice picked."""
         question = self.bank.get(question_id)
         if question is None:
             raise KeyError(question_id)
-        if not 0 <= choice < len(question.choices):
+        picks = (choice,) if isinstance(choice, int) else tuple(sorted(set(choice)))
+        if not picks or not all(0 <= pick < len(question.choices) for pick in picks):
             raise IndexError(choice)
         now = self._now()
         stored = await self.store.get_card(user, question_id)
         card = Card.from_dict(stored.state) if stored else Card(card_id=_card_id(user, question_id), due=now)  # type: ignore[arg-type]
-        correct = choice == question.answer
+        grade = question.grade(picks)
         card, log = self.scheduler.review_card(
-            card, Rating.Good if correct else Rating.Again, review_datetime=now
+            card, Rating.Good if grade.correct else Rating.Again, review_datetime=now
         )
         due = card.due.astimezone(UTC)
         await self.store.save_review(
             StoredCard(user, question_id, card.to_dict(), due),  # type: ignore[arg-type]
-            ReviewRecord(user, question_id, choice, correct, now, _log_dict(log)),
+            ReviewRecord(user, question_id, picks, grade.correct, now, _log_dict(log)),
         )
         await self.store.set_pending(user, None)
-        return PracticeResult(question, choice, correct, due)
+        return PracticeResult(question, grade, due)
 
     async def _hand_out(self, user: str, question: Question) -> Question:
         await self.store.set_pending(user, question.id)

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.i18n import Messages
 from bot.quiz.model import Question
-from bot.replies import Choice, Field, Reply, ReplyKind
+from bot.replies import PICKS_SLOT, Choice, Field, Reply, ReplyKind
 from bot.stats.calendar import WEEKDAYS
 from bot.stats.schedule import Schedule
 from bot.storage.daily import PostResults
+from bot.usecases.choices import answer_line, asked, choice_notes, picks_for
 from bot.usecases.daily import daily_value
 from bot.usecases.reports import percent
 
@@ -19,46 +20,54 @@ WHO_LIMIT = 30
 def daily_question(
     question: Question, post_id: int, reveal_at: datetime, schedule: Schedule, messages: Messages
 ) -> Reply:
-    """The channel's question with one button per choice (the value carries the post and choice)."""
-    local = reveal_at.astimezone(schedule.zone)
+    """The channel's question with one button per choice (the value carries the post and choice), or
+    for a multiple-response question the choices to tick and send together (`Reply.picks`)."""
+    local = reveal_at.astimezone(schedule.zone).strftime("%H:%M")
+    footer = (
+        messages("daily.footer_picks", count=len(question.answers), reveal=local)
+        if question.multiple
+        else messages("daily.footer", reveal=local)
+    )
     return Reply(
         title=messages("daily.title", category=question.category),
-        body=question.prompt,
+        body=asked(question, messages),
         choices=tuple(
             Choice(label=text, value=daily_value(post_id, i, question.id))
             for i, text in enumerate(question.choices)
         ),
-        footer=messages("daily.footer", reveal=local.strftime("%H:%M")),
+        picks=picks_for(question, daily_value(post_id, PICKS_SLOT, question.id), messages),
+        footer=footer,
         private=False,
     )
 
 
 def reveal(question: Question, results: PostResults, messages: Messages) -> Reply:
-    """The edited question: answer distribution, the answer, the explanation, who answered; no buttons."""
-    total = sum(results.counts.values())
-    right = results.counts.get(question.answer, 0)
+    """The edited question: how many picked each choice (the right ones marked), how many got it right,
+    the answer and explanation, why the choices picked and the right ones are so, who answered; no
+    buttons."""
+    total, right = len(results.answerers), results.right
     lines = [
-        f"{'✅' if i == question.answer else '・'} {i + 1}. {choice} — {results.counts.get(i, 0)}"
+        f"{'✅' if i in question.answers else '・'} {i + 1}. {choice} — {results.counts.get(i, 0)}"
         for i, choice in enumerate(question.choices)
     ]
     names = [f"{name}{' ⭕' if correct else ''}" for name, _, correct in results.answerers[:WHO_LIMIT]]
     if len(results.answerers) > WHO_LIMIT:
         names.append(f"+{len(results.answerers) - WHO_LIMIT}")
+    picked = [i for i, count in results.counts.items() if count]
+    tally = messages("daily.results", count=total, right=right, accuracy=percent(right, total))
     return Reply(
         title=messages("daily.reveal_title", category=question.category),
-        body=f"{question.prompt}\n\n{messages('daily.results', count=total, accuracy=percent(right, total))}",
+        body=f"{asked(question, messages)}\n\n{tally}",
         fields=(
             Field(messages("daily.distribution"), "\n".join(lines)),
-            Field(
-                messages("quiz.the_answer", number=question.answer + 1, choice=question.correct_choice),
-                question.explanation,
-            ),
+            Field(answer_line(question, messages), question.explanation),
+            *choice_notes(question, (*question.answers, *picked), messages),
             Field(messages("daily.who"), ", ".join(names) or messages("daily.nobody")),
         ),
         kind=ReplyKind.ANSWER,
         private=False,
         note_id=question.source.id,
-        revealed_answer=question.answer,
+        revealed_answers=question.answers,
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import select, tuple_
 
 from bot.storage.database import Database, StorageUnavailable
 from bot.storage.identities import insert_ignore
-from bot.storage.models import OPEN, Answer, DailyPost, User
+from bot.storage.models import OPEN, Answer, DailyPost, User, picks_column, picks_of
 from bot.storage.refs import UserRef
 
 MAX_BATCH = 500
@@ -36,7 +36,7 @@ RETRY_PAUSE = 0.25
 class Click:
     post_id: int
     user: UserRef
-    choice: int
+    picks: tuple[int, ...]  # one choice, or several for a multiple-response question; never none
     correct: bool
     at: datetime
 
@@ -46,7 +46,7 @@ class ClickResult:
     """'recorded' (this click counts), 'repeat' (an earlier answer counts), 'closed' or 'unknown'."""
 
     status: str
-    choice: int
+    picks: tuple[int, ...]
     correct: bool
 
 
@@ -165,7 +165,8 @@ class AnswerBatcher:
                                 "post_id": p,
                                 "user_id": u,
                                 "question_id": posts[p][1],
-                                "choice": c.choice,
+                                "choice": c.picks[0],
+                                "choices": picks_column(c.picks),
                                 "correct": c.correct,
                                 "answered_at": c.at,
                             }
@@ -176,13 +177,18 @@ class AnswerBatcher:
                 inserted = {(r.post_id, r.user_id) for r in rows}
             # Keys that were not inserted already had an answer: the first one counts, so read it.
             repeats = [k for k in fresh if k not in inserted]
-            earlier: dict[tuple[int, int], tuple[int, bool, datetime]] = {}
+            earlier: dict[tuple[int, int], tuple[tuple[int, ...], bool, datetime]] = {}
             if repeats:
                 earlier = {
-                    (r.post_id, r.user_id): (r.choice, bool(r.correct), r.answered_at)
+                    (r.post_id, r.user_id): (picks_of(r.choice, r.choices), bool(r.correct), r.answered_at)
                     for r in await session.execute(
                         select(
-                            Answer.post_id, Answer.user_id, Answer.choice, Answer.correct, Answer.answered_at
+                            Answer.post_id,
+                            Answer.user_id,
+                            Answer.choice,
+                            Answer.choices,
+                            Answer.correct,
+                            Answer.answered_at,
                         ).where(tuple_(Answer.post_id, Answer.user_id).in_(repeats))
                     )
                 }
@@ -191,17 +197,17 @@ class AnswerBatcher:
             key = (click.post_id, ids[(click.user.platform, click.user.external_id)])
             status = posts[click.post_id][0] if click.post_id in posts else None
             if status is None:
-                results.append(ClickResult("unknown", click.choice, click.correct))
+                results.append(ClickResult("unknown", click.picks, click.correct))
             elif status not in OPEN:
-                results.append(ClickResult("closed", click.choice, click.correct))
+                results.append(ClickResult("closed", click.picks, click.correct))
             elif key in inserted and fresh[key] is click:
-                results.append(ClickResult("recorded", click.choice, click.correct))
-            elif ours and fresh[key] is click and earlier.get(key) == (click.choice, click.correct, click.at):
+                results.append(ClickResult("recorded", click.picks, click.correct))
+            elif ours and fresh[key] is click and earlier.get(key) == (click.picks, click.correct, click.at):
                 results.append(
-                    ClickResult("recorded", click.choice, click.correct)
+                    ClickResult("recorded", click.picks, click.correct)
                 )  # stored by the lost attempt
             else:
                 first = fresh[key] if key in inserted else None
-                choice, correct = (first.choice, first.correct) if first else earlier[key][:2]
-                results.append(ClickResult("repeat", choice, bool(correct)))
+                picks, correct = (first.picks, first.correct) if first else earlier[key][:2]
+                results.append(ClickResult("repeat", picks, bool(correct)))
         return results

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.quiz.practice import ReviewRecord, StoredCard
 from bot.storage.database import Database
 from bot.storage.identities import insert_ignore, is_user, user_id
-from bot.storage.models import Answer, Card, PendingPractice, ReviewLog, User
+from bot.storage.models import Answer, Card, PendingPractice, ReviewLog, User, picks_column
 from bot.storage.refs import UserRef
 
 
@@ -52,7 +52,8 @@ class SqlCardStore:
                 ReviewLog(
                     user_id=uid,
                     question_id=record.question_id,
-                    choice=record.choice,
+                    choice=record.picks[0],
+                    choices=picks_column(record.picks),
                     correct=record.correct,
                     reviewed_at=record.reviewed_at,
                     log=record.log,
@@ -63,7 +64,8 @@ class SqlCardStore:
                     post_id=None,
                     user_id=uid,
                     question_id=record.question_id,
-                    choice=record.choice,
+                    choice=record.picks[0],
+                    choices=picks_column(record.picks),
                     correct=record.correct,
                     answered_at=record.reviewed_at,
                 )

@@ -16,7 +16,7 @@ from bot.stats.streaks import DayOutcome, Streaks, with_open_day
 from bot.storage.answer_batch import AnswerBatcher, Click
 from bot.storage.database import Database
 from bot.storage.identities import channel_id, insert_ignore, user_id
-from bot.storage.models import OPEN, Answer, DailyPost, ReportRun, StreakState, User
+from bot.storage.models import OPEN, Answer, DailyPost, ReportRun, StreakState, User, picks_of
 from bot.storage.refs import ChannelRef, UserRef
 
 
@@ -36,17 +36,27 @@ class AnswerRecord:
     """What happened to an answer: recorded now, or the first one that counts (a repeat click)."""
 
     recorded: bool
-    choice: int
+    picks: tuple[int, ...]
     correct: bool
     closed: bool = False
+
+    @property
+    def choice(self) -> int:
+        return self.picks[0]
 
 
 @dataclass(frozen=True)
 class PostResults:
     post: PostInfo
-    counts: Counter[int]
-    answerers: tuple[tuple[str, int, bool], ...]  # (display name, choice, correct), first answers first
+    counts: Counter[int]  # per choice, how many picked it (an answer of several choices counts for each)
+    # (display name, choices picked, correct), first answers first
+    answerers: tuple[tuple[str, tuple[int, ...], bool], ...]
     closed_now: bool = False  # this call closed it (only that caller sends the reveal)
+
+    @property
+    def right(self) -> int:
+        """How many got it right: every right choice and no other."""
+        return sum(correct for _, _, correct in self.answerers)
 
 
 async def latest_open_post(session: AsyncSession, cid: int) -> int | None:
@@ -201,18 +211,22 @@ class DailyLedger:
             return None if post is None else _info(post)
 
     async def record_answer(
-        self, post_id: int, user: UserRef, choice: int, correct: bool, now: datetime
+        self, post_id: int, user: UserRef, choice: int | tuple[int, ...], correct: bool, now: datetime
     ) -> AnswerRecord | None:
         """The first answer counts; a second click finds it and changes nothing. None: no such post.
 
+        `choice` is one choice or, for a multiple-response question, every choice picked (at least one).
         Clicks go through the batcher, so a burst is written in a few transactions.
         """
-        result = await self.batcher.submit(Click(post_id, user, choice, correct, now))
+        picks = (choice,) if isinstance(choice, int) else tuple(sorted(set(choice)))
+        if not picks:
+            raise ValueError("an answer picks at least one choice")
+        result = await self.batcher.submit(Click(post_id, user, picks, correct, now))
         if result.status == "unknown":
             return None
         if result.status == "closed":
-            return AnswerRecord(recorded=False, choice=choice, correct=correct, closed=True)
-        return AnswerRecord(result.status == "recorded", result.choice, result.correct)
+            return AnswerRecord(recorded=False, picks=picks, correct=correct, closed=True)
+        return AnswerRecord(result.status == "recorded", result.picks, result.correct)
 
     async def question_of(self, post_id: int) -> str | None:
         """A post's question never changes once claimed, so it is remembered after the first look."""
@@ -348,18 +362,17 @@ async def _advance_streaks(session: AsyncSession, post: DailyPost) -> None:
 async def _results(session: AsyncSession, post: DailyPost) -> PostResults:
     rows = (
         await session.execute(
-            select(User.display_name, User.external_id, Answer.choice, Answer.correct)
+            select(User.display_name, User.external_id, Answer.choice, Answer.choices, Answer.correct)
             .join(User, User.id == Answer.user_id)
             .where(Answer.post_id == post.id)
             .order_by(Answer.answered_at, Answer.id)
         )
     ).all()
-    counts: Counter[int] = Counter(r.choice for r in rows)
-    return PostResults(
-        _info(post),
-        counts,
-        tuple((r.display_name or r.external_id, r.choice, bool(r.correct)) for r in rows),
+    answerers = tuple(
+        (r.display_name or r.external_id, picks_of(r.choice, r.choices), bool(r.correct)) for r in rows
     )
+    counts: Counter[int] = Counter(pick for _, picks, _ in answerers for pick in picks)
+    return PostResults(_info(post), counts, answerers)
 
 
 __all__ = ["AnswerRecord", "DailyLedger", "PostInfo", "PostResults"]

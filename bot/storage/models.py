@@ -20,6 +20,17 @@ NAMING = {
 
 
 OPEN = ("claimed", "posted")  # daily post statuses whose question can still be answered
+PICKS_LENGTH = 32  # '0,1,…' for up to 8 choices of indices below 100
+
+
+def picks_column(picks: tuple[int, ...]) -> str | None:
+    """How an answer's choices are kept: NULL for one choice (the rows from before 0004 are all so)."""
+    return ",".join(map(str, picks)) if len(picks) != 1 else None
+
+
+def picks_of(choice: int, choices: str | None) -> tuple[int, ...]:
+    """An answer's choices read back from its row, old or new."""
+    return tuple(int(c) for c in choices.split(",") if c) if choices is not None else (choice,)
 
 
 class Base(DeclarativeBase):
@@ -112,9 +123,11 @@ class Answer(Base):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("daily_posts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(64))
-    choice: Mapped[int] = mapped_column(Integer)
+    choice: Mapped[int] = mapped_column(Integer)  # the (first) choice picked
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Every choice picked when more than one was ('1,3', a multiple-response answer); NULL: just `choice`.
+    choices: Mapped[str | None] = mapped_column(String(PICKS_LENGTH))
 
 
 class StreakState(Base):
@@ -154,6 +167,7 @@ class ReviewLog(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     log: Mapped[dict[str, Any]] = mapped_column(JSON)
+    choices: Mapped[str | None] = mapped_column(String(PICKS_LENGTH))  # as in `Answer`
 
 
 class PendingPractice(Base):

@@ -7,15 +7,16 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from bot.commands import MAX_CHOICE, parse_number
+from bot.commands import parse_picks, parse_typed_picks
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.model import Question, QuestionKind
 from bot.quiz.practice import PracticeResult, PracticeService
-from bot.replies import Choice, Field, Reply, ReplyKind
+from bot.replies import PICKS_SLOT, Choice, Field, Reply, ReplyKind
 from bot.search import SearchEngine
 from bot.search.text import normalize
+from bot.usecases.choices import asked, feedback, miscounted, picks_for
 from bot.usecases.daily import parse_daily_value
 from bot.usecases.stats import user_of
 
@@ -26,29 +27,33 @@ _NAMES_SERVICE = (QuestionKind.SERVICE, QuestionKind.FEATURE)
 
 
 def question_reply(question: Question, messages: Messages) -> Reply:
-    """A question with one choice per button (numbered for the console)."""
+    """A question with one choice per button (numbered for the console); the choices of a
+    multiple-response question are ticked and sent together instead (`Reply.picks`)."""
     return Reply(
         # A which-service question must not name its service in the title.
         title=messages(
             "quiz.title", service=question.category if question.kind in _NAMES_SERVICE else question.service
         ),
-        body=question.prompt,
+        body=asked(question, messages),
         choices=tuple(
             Choice(label=text, value=CHOICE_VALUE.format(question=question.id, index=i))
             for i, text in enumerate(question.choices)
         ),
-        footer=messages("quiz.pick"),
+        picks=picks_for(question, CHOICE_VALUE.format(question=question.id, index=PICKS_SLOT), messages),
+        footer=messages("quiz.pick_many", count=len(question.answers))
+        if question.multiple
+        else messages("quiz.pick"),
         kind=ReplyKind.INFO,
     )
 
 
 def result_reply(result: PracticeResult, messages: Messages) -> Reply:
     question = result.question
-    verdict = messages("quiz.correct" if result.correct else "quiz.wrong")
-    answer = messages("quiz.the_answer", number=question.answer + 1, choice=question.correct_choice)
+    verdict, body, notes = feedback(question, result.grade, messages)
     return Reply(
         title=verdict,
-        body=f"{answer}\n\n{question.explanation}",
+        body=body,
+        fields=notes,
         footer=messages("quiz.next_review", when=format_time(result.next_due)),
         kind=ReplyKind.ANSWER,
         note_id=question.source.id,
@@ -59,17 +64,17 @@ def format_time(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def parse_choice_value(value: str) -> tuple[str, int] | None:
-    """'practice:<question id>:<index>' from a button, or None."""
+def parse_choice_value(value: str) -> tuple[str, tuple[int, ...]] | None:
+    """'practice:<question id>:<choices>' from a button or menu (one index, or several: '1+3'), or None."""
     kind, _, rest = value.partition(":")
     question_id, _, index = rest.rpartition(":")
-    number = parse_number(index, MAX_CHOICE)
-    if kind != "practice" or not question_id or number is None:
+    picks = parse_picks(index)
+    if kind != "practice" or not question_id or picks is None:
         return None
-    return question_id, number
+    return question_id, picks
 
 
-DailyAnswerer = Callable[[Requester, int, int, str | None, Messages], Awaitable[Reply]]
+DailyAnswerer = Callable[[Requester, int, tuple[int, ...], str | None, Messages], Awaitable[Reply]]
 
 
 def practice_handlers(
@@ -116,7 +121,7 @@ def practice_handlers(
             return [await daily(requester, button[0], button[1], button[2], messages)]
         explicit = parse_choice_value(words[0]) if len(words) == 1 else None
         if explicit is not None:
-            question_id, index = explicit
+            question_id, picks = explicit
             pending_now = await practice.pending(user)
             if pending_now is None or pending_now.id != question_id:
                 # A second click on a question already answered: the first answer stands.
@@ -128,18 +133,16 @@ def practice_handlers(
             pending = await practice.pending(user)
             if pending is None:
                 return [Reply(body=messages("quiz.no_pending"), kind=ReplyKind.PROBLEM)]
-            number = parse_number(words[0], len(pending.choices)) if words else None
-            if number is None or number < 1:
-                return [
-                    Reply(
-                        body=messages("quiz.bad_choice", count=len(pending.choices)), kind=ReplyKind.PROBLEM
-                    )
-                ]
-            question_id, index = pending.id, number - 1
+            typed = parse_typed_picks(args, len(pending.choices))
+            if typed is None or len(typed) != len(pending.answers):
+                return [miscounted(pending, messages)]
+            question_id, picks = pending.id, typed
         question = practice.bank.get(question_id)
-        if question is None or not 0 <= index < len(question.choices):
+        if question is None or not all(0 <= pick < len(question.choices) for pick in picks):
             return [Reply(body=messages("quiz.unknown_question"), kind=ReplyKind.PROBLEM)]
-        return [result_reply(await practice.answer(user, question_id, index), messages)]
+        if len(picks) != len(question.answers):
+            return [miscounted(question, messages, len(picks))]
+        return [result_reply(await practice.answer(user, question_id, picks), messages)]
 
     return {"quiz": quiz, "review": review, "answer": answer}
 
