@@ -74,3 +74,16 @@ def test_a_single_answer_question_reads_as_before(content: Content, tmp_path: Pa
     bank = build_bank(content.decks, content.glossary, content.quiz_config, [item])
     [question] = [q for q in bank.questions if q.id == "sample-question"]
     assert not question.multiple and question.to_json()["answer"] == 2
+
+
+def test_a_question_may_cite_the_team_notes_and_the_supplement_together(
+    content: Content, tmp_path: Path
+) -> None:
+    supplement = next(d for d in content.decks if d.source.endswith("dop.supplement.md"))
+    fact = next(n for n in supplement.walk() if n.is_fact and not supplement.fact_children(n.id))
+    body = _question("2", 4).replace(f"notes: [{NOTE}]", f'notes: ["{NOTE}", "{fact.id}"]')
+    [item], problems = load_curated([_write(tmp_path, body)], content.decks)
+    assert problems == []
+    bank = build_bank(content.decks, content.glossary, content.quiz_config, [item])
+    [question] = [q for q in bank.questions if q.id == "sample-question"]
+    assert question.cites == (NOTE, fact.id) and fact.text in question.explanation

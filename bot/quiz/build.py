@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from bot.notes.errata import Errata, corrected
@@ -96,12 +96,14 @@ def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
     )
 
 
-def _from_curated(item: CuratedQuestion, deck: Deck) -> Question:
-    """`deck` is the item's deck as corrected by the errata: quotes show the corrected text."""
-    notes = [deck[n.id] for n in item.notes]
+def _from_curated(item: CuratedQuestion, decks: Mapping[str, Deck]) -> Question:
+    """`decks` are the decks as the errata correct them, by file: quotes show the corrected text, and a
+    question may cite the team's notes and the supplement together."""
+    notes = [decks[n.source][n.id] for n in item.notes]
     first = notes[0]
+    deck = decks[first.source]
     service, category = _service_of(deck, first.id)
-    quotes = "\n".join(f"出典: {' › '.join([*deck.breadcrumb(n.id), n.text])}" for n in notes)
+    quotes = "\n".join(f"出典: {' › '.join([*decks[n.source].breadcrumb(n.id), n.text])}" for n in notes)
     return Question(
         id=item.id,
         kind=QuestionKind.SCENARIO,
@@ -150,7 +152,7 @@ def build_bank(
     candidates.extend(
         "cites a note with an erratum"
         if left_out.intersection(n.id for n in c.notes)
-        else _from_curated(c, by_file[c.deck.source])
+        else _from_curated(c, by_file)
         for c in curated
     )
     if blueprint is not None:

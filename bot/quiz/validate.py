@@ -34,9 +34,9 @@ def question_problems(
         problems.append("the answer appears in the prompt")
     if not question.explanation.strip():
         problems.append("no explanation")
-    deck = decks.get(question.source.file)
-    cited = [deck.nodes.get(c) for c in question.cites] if deck else []
-    if deck is None or not cited or any(n is None or not n.is_fact for n in cited):
+    # A curated question may cite the team's notes and the supplement together: each id in its own deck.
+    cited = [next((d.nodes[c] for d in decks.values() if c in d.nodes), None) for c in question.cites]
+    if question.source.file not in decks or not cited or any(n is None or not n.is_fact for n in cited):
         problems.append("drawn from something that is not a fact of the notes")
     problems.extend(_type_problems(question, pools))
     return problems
