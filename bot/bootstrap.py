@@ -17,6 +17,7 @@ from bot.content import Content, bank_of, load_content
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
 from bot.messenger import Messenger
+from bot.notes.model import Link
 from bot.quiz.bank import QuestionBank
 from bot.quiz.practice import CardStore, InMemoryCardStore, PracticeService
 from bot.replies import Reply
@@ -30,10 +31,12 @@ from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
 from bot.storage.events import EventLog
+from bot.storage.exams import ExamStore
 from bot.storage.memory import MemoryQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 from bot.usecases.daily import DailyAnswerService, feedback_reply
+from bot.usecases.exam import ExamService, NoteLink, exam_handlers
 from bot.usecases.practice import practice_handlers
 from bot.usecases.schedule import schedule_handlers
 from bot.usecases.stats import StatsService, stats_handlers, user_of
@@ -54,6 +57,7 @@ class Core:
     ledger: DailyLedger | None = None
     stats: StatsService | None = None
     runner: ScheduleRunner | None = None
+    exams: ExamService | None = None
 
     async def close(self) -> None:
         if self.runner is not None:
@@ -127,6 +131,7 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
         settings.timezone,
         MemoryQueries(db),
         core.content.blueprint,
+        ExamStore(db),
     )
     core.dispatcher.handlers.update(stats_handlers(stats))
     core.db, core.ledger, core.stats = db, ledger, stats
@@ -147,7 +152,10 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     ) -> Reply:
         return feedback_reply(await daily.answer(post_id, user_of(requester), picks, question_id), messages)
 
-    core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily))
+    exams = ExamService(ExamStore(db), core.bank, core.content.blueprint, clock, _note_link(core.engine))
+    core.exams = exams
+    core.dispatcher.handlers.update(exam_handlers(exams))
+    core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily, exams.answer))
     subscriptions = Subscriptions(db)
     runner: ScheduleRunner | None = None
     if messenger is not None:
@@ -173,3 +181,13 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
 
     core.dispatcher.handlers.update(schedule_handlers(subscriptions, clock, changed))
     return core
+
+
+def _note_link(engine: SearchEngine) -> NoteLink:
+    """A note's first reference link (the erratum's source first, where there is one)."""
+
+    def link(note_id: str) -> Link | None:
+        hit = engine.passage(note_id)
+        return hit.refs[0] if hit is not None and hit.refs else None
+
+    return link

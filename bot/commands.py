@@ -88,6 +88,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("quiz", ("q", "practice", "クイズ", "問題", "練習"), "/dop quiz dynamodb"),
     Subcommand("review", ("r", "復習"), "/dop review"),
     Subcommand("answer", ("ans", "回答", "答え"), "/dop answer 2"),
+    Subcommand("exam", ("mock", "模試", "模擬試験", "試験"), "/dop exam 20"),
     Subcommand("stats", ("stat", "成績", "記録"), "/dop stats"),
     Subcommand("report", ("レポート", "週報"), "/dop report"),
     Subcommand("subscribe", ("sub", "購読", "配信"), "/dop subscribe 09:00 Asia/Tokyo mon-fri"),

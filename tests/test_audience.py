@@ -26,6 +26,7 @@ USES = {
     "quiz": "quiz dynamodb",
     "answer": "answer 1",
     "review": "review",
+    "exam": "exam 3",
     "stats": "stats",
     "report": "report",
     "subscribe": "subscribe 09:00 Asia/Tokyo mon-fri",

@@ -662,3 +662,25 @@ def test_the_discord_checks_guard_exactly_the_core_s_schedule_changes(
     )
     group = install_commands(tree, Bridge(build_core(Settings(), SystemClock())))
     assert {c.name for c in group.walk_commands() if c.checks} == MANAGING
+
+
+async def test_a_mock_exam_is_private_and_its_buttons_move_it_on(rig: DiscordRig) -> None:
+    first = await rig.command("exam", count=2)
+    data = first.json_body["data"]
+    assert data["flags"] & EPHEMERAL and "模擬試験 1/2" in text_of(first.json_body)
+    ids = [b["custom_id"] for row in data["components"] for b in row["components"]]
+    exam_ids = [i for i in ids if i.startswith("dop:c:exam:")]
+    assert exam_ids
+    second = await rig.click(exam_ids[0], USER_ID, message_with(rig.fake, exam_ids[0]))
+    assert second.json_body["data"]["flags"] & EPHEMERAL
+    assert "模擬試験 2/2" in text_of(second.json_body) and "不正解" not in text_of(second.json_body)
+    next_ids = [
+        b["custom_id"]
+        for row in second.json_body["data"]["components"]
+        for b in row["components"]
+        if b["custom_id"].startswith("dop:c:exam:")
+    ]
+    result = await rig.click(next_ids[0], USER_ID, message_with(rig.fake, next_ids[0]))
+    assert "模擬試験の結果" in text_of(result.json_body)
+    stopped = await rig.command("exam", stop=True)
+    assert "受験中の模擬試験はありません" in text_of(stopped.json_body)

@@ -16,7 +16,7 @@ from bot.dispatcher import Requester
 from bot.quiz.model import Question, QuestionKind, Source
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database
-from bot.storage.migrations import alembic_config
+from bot.storage.migrations import HEAD, alembic_config
 from bot.storage.models import Answer, ReviewLog
 from bot.storage.refs import ChannelRef, UserRef
 from bot.usecases.daily import parse_daily_value
@@ -251,7 +251,7 @@ async def test_answers_from_before_0004_read_as_one_choice(backend: str, tmp_pat
             )
             for statement in statements:
                 await conn.execute(text(statement), {"at": at})
-        assert await db.upgrade() == "0004"
+        assert await db.upgrade() == HEAD
         ledger = DailyLedger(db)
         try:
             results = await ledger.results(1)

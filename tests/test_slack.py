@@ -454,3 +454,32 @@ async def test_the_oauth_install_flow_serves_many_workspaces(
         await runner.cleanup()
         await core.close()
         await fake.stop()
+
+
+async def test_a_mock_exam_is_private_and_its_buttons_move_it_on_without_feedback(rig: SlackRig) -> None:
+    assert await rig.command("exam 2") == 200
+    [first] = await rig.fake.wait_for("response_url")
+    assert first.body["response_type"] == "ephemeral" and "模擬試験 1/2" in _text(first.body)
+    values = [
+        e["value"]
+        for b in first.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if "value" in e
+    ]
+    exam_values = [v for v in values if v.startswith("exam:")]
+    assert exam_values
+    assert await rig.click(exam_values[0], "U1", "5.1") == 200
+    [_, second] = await rig.fake.wait_for("response_url", 2)
+    assert second.body["response_type"] == "ephemeral"
+    assert "模擬試験 2/2" in _text(second.body) and "不正解" not in _text(second.body)
+    second_values = [
+        e["value"]
+        for b in second.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if str(e.get("value", "")).startswith("exam:")
+    ]
+    assert await rig.click(second_values[0], "U1", "5.2") == 200
+    replies = await rig.fake.wait_for("response_url", 3)
+    assert "模擬試験の結果" in _text(replies[2].body) and "推定スコア" in _text(replies[2].body)

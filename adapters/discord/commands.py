@@ -112,6 +112,15 @@ def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app
     async def answer(interaction: discord.Interaction[Any], number: app_commands.Range[int, 1, 25]) -> None:
         await bridge.run(interaction, f"answer {number}")
 
+    @group.command(name="exam", description=_text("cmd.exam.help"))
+    @app_commands.describe(count=_text("discord.option.count"), stop=_text("discord.option.stop"))
+    async def exam(
+        interaction: discord.Interaction[Any],
+        count: app_commands.Range[int, 1, 75] | None = None,
+        stop: bool = False,
+    ) -> None:
+        await bridge.run(interaction, _line("exam", "stop" if stop else str(count) if count else None))
+
     @group.command(name="stats", description=_text("cmd.stats.help"))
     async def stats(interaction: discord.Interaction[Any]) -> None:
         await bridge.run(interaction, "stats")

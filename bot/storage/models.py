@@ -201,3 +201,35 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ExamSitting(Base):
+    """One person's mock exam: the questions it asks, in order, and once finished what it scored."""
+
+    __tablename__ = "exam_sittings"
+    __table_args__ = (Index("ix_exam_sittings_user_id_finished_at", "user_id", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)  # ended early with /dop exam stop
+    right: Mapped[int | None] = mapped_column(Integer)
+    answered: Mapped[int | None] = mapped_column(Integer)
+    scaled: Mapped[int | None] = mapped_column(Integer)  # the estimate on the exam's scale
+
+
+class ExamAnswer(Base):
+    """An answer within a mock exam; one per position, so a second click changes nothing."""
+
+    __tablename__ = "exam_answers"
+
+    sitting_id: Mapped[int] = mapped_column(
+        ForeignKey("exam_sittings.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    choices: Mapped[str] = mapped_column(String(PICKS_LENGTH))  # '2', or '1,3' for multiple response
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())

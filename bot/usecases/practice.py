@@ -18,6 +18,7 @@ from bot.search import SearchEngine
 from bot.search.text import normalize
 from bot.usecases.choices import asked, feedback, miscounted, picks_for
 from bot.usecases.daily import parse_daily_value
+from bot.usecases.exam import parse_exam_value
 from bot.usecases.stats import user_of
 
 CHOICE_VALUE = "practice:{question}:{index}"
@@ -75,10 +76,14 @@ def parse_choice_value(value: str) -> tuple[str, tuple[int, ...]] | None:
 
 
 DailyAnswerer = Callable[[Requester, int, tuple[int, ...], str | None, Messages], Awaitable[Reply]]
+ExamAnswerer = Callable[[Requester, int, int, tuple[int, ...], Messages], Awaitable[list[Reply]]]
 
 
 def practice_handlers(
-    practice: PracticeService, engine: SearchEngine, daily: DailyAnswerer | None = None
+    practice: PracticeService,
+    engine: SearchEngine,
+    daily: DailyAnswerer | None = None,
+    exam: ExamAnswerer | None = None,
 ) -> dict[str, Handler]:
     """The quiz, review and answer subcommands, bound to one practice service."""
 
@@ -119,6 +124,9 @@ def practice_handlers(
         button = parse_daily_value(words[0]) if len(words) == 1 else None
         if button is not None and daily is not None:
             return [await daily(requester, button[0], button[1], button[2], messages)]
+        sitting = parse_exam_value(words[0]) if len(words) == 1 and exam is not None else None
+        if sitting is not None and exam is not None:
+            return await exam(requester, *sitting, messages)
         explicit = parse_choice_value(words[0]) if len(words) == 1 else None
         if explicit is not None:
             question_id, picks = explicit
@@ -126,8 +134,10 @@ def practice_handlers(
             if pending_now is None or pending_now.id != question_id:
                 # A second click on a question already answered: the first answer stands.
                 return [Reply(body=messages("quiz.already_answered"), kind=ReplyKind.INFO)]
-        elif words and words[0].startswith(("daily:", "practice:")):  # a button's value, mangled or made up
-            key = "daily.unknown" if words[0].startswith("daily:") else "quiz.unknown_question"
+        elif words and words[0].startswith(("daily:", "practice:", "exam:")):  # a value, mangled or made up
+            key = {"daily": "daily.unknown", "exam": "exam.not_open"}.get(
+                words[0].split(":", 1)[0], "quiz.unknown_question"
+            )
             return [Reply(body=messages(key), kind=ReplyKind.PROBLEM)]
         else:
             pending = await practice.pending(user)

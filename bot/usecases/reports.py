@@ -12,6 +12,7 @@ from bot.quiz.readiness import TARGET, Readiness
 from bot.replies import Attachment, Field, Reply
 from bot.stats.chart import accuracy_chart, mastery_chart
 from bot.stats.streaks import Streaks
+from bot.storage.exams import FinishedSitting
 from bot.storage.stats import StreakHolder, UserSummary, WeekData
 
 WEAKEST = 3
@@ -80,6 +81,7 @@ def stats_reply(
     messages: Messages,
     readiness: Readiness | None = None,
     names: Mapping[str, str] | None = None,
+    exams: Sequence[FinishedSitting] = (),
 ) -> Reply:
     def accuracy(totals: object) -> str:
         answers, correct = totals.answers, totals.correct  # type: ignore[attr-defined]
@@ -110,8 +112,25 @@ def stats_reply(
             Field(messages("stats.weakest"), weak_text),
             Field(messages("stats.due"), messages("stats.due_value", count=due)),
             *(readiness_fields(readiness, names or {}, messages) if readiness is not None else ()),
+            *((exams_field(exams, messages),) if exams else ()),
         ),
     )
+
+
+def exams_field(exams: Sequence[FinishedSitting], messages: Messages) -> Field:
+    """The latest mock exams: when, how many right of those answered, the estimate."""
+    lines = [
+        messages(
+            "stats.exam_line",
+            date=f"{sitting.finished_at:%Y-%m-%d}",
+            right=sitting.right,
+            answered=sitting.answered,
+            scaled=sitting.scaled,
+            stopped=messages("stats.exam_stopped") if sitting.stopped else "",
+        )
+        for sitting in exams
+    ]
+    return Field(messages("stats.exams"), "\n".join(lines))
 
 
 def weakest_domain(week: WeekData, bank: QuestionBank) -> tuple[str, int, int] | None:

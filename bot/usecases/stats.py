@@ -17,6 +17,7 @@ from bot.replies import Reply, ReplyKind
 from bot.stats.calendar import iso_week, local_day, week_bounds
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
+from bot.storage.exams import ExamStore
 from bot.storage.memory import MemoryQueries
 from bot.storage.refs import ChannelRef, UserRef
 from bot.storage.stats import StatsQueries
@@ -48,6 +49,7 @@ class StatsService:
     timezone: str
     memory: MemoryQueries | None = None  # with it (and a blueprint), readiness per exam domain
     blueprint: Blueprint = field(default_factory=Blueprint)
+    exams: ExamStore | None = None  # with it, the history of mock exams
 
     def domain_names(self, messages: Messages) -> dict[str, str]:
         return {d.code: d.name(messages.locale) for d in self.blueprint.domains}
@@ -75,8 +77,9 @@ class StatsService:
         name = requester.display_name or requester.user_id
         mine = await self.readiness([user])
         names = self.domain_names(messages)
+        history = await self.exams.history(user) if self.exams is not None else []
         reply = stats_reply(
-            name, streaks, summary, due, self.bank, messages, mine[0] if mine else None, names
+            name, streaks, summary, due, self.bank, messages, mine[0] if mine else None, names, history
         )
         if chart and mine:
             title = messages("stats.chart_title", name=name)
