@@ -30,6 +30,8 @@ def render_text(reply: Reply, messages: Messages) -> str:
         parts.append(f"[{reply.attachment.filename}: {len(reply.attachment.data):,} bytes]")
     if reply.footer:
         parts.append(f"({reply.footer})")
+    if reply.flag is not None:  # a terminal has no button: say how to report it
+        parts.append(messages("flag.id_line", id=reply.flag.value))
     return "\n".join(parts)
 
 

@@ -32,11 +32,13 @@ from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
 from bot.storage.events import EventLog
 from bot.storage.exams import ExamStore
+from bot.storage.flags import FlagStore
 from bot.storage.memory import MemoryQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 from bot.usecases.daily import DailyAnswerService, feedback_reply
 from bot.usecases.exam import ExamService, NoteLink, exam_handlers
+from bot.usecases.flags import flag_handlers
 from bot.usecases.practice import practice_handlers
 from bot.usecases.schedule import schedule_handlers
 from bot.usecases.stats import StatsService, stats_handlers, user_of
@@ -58,6 +60,7 @@ class Core:
     stats: StatsService | None = None
     runner: ScheduleRunner | None = None
     exams: ExamService | None = None
+    flags: FlagStore | None = None
 
     async def close(self) -> None:
         if self.runner is not None:
@@ -156,6 +159,11 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
     core.exams = exams
     core.dispatcher.handlers.update(exam_handlers(exams))
     core.dispatcher.handlers.update(practice_handlers(core.practice, core.engine, answer_daily, exams.answer))
+    flags = FlagStore(db)
+    # Since when each resolution stands: reports older than a `keep` no longer count.
+    await flags.sync_resolutions(core.content.quiz_config.resolutions, clock.now())
+    core.dispatcher.handlers.update(flag_handlers(flags, core.bank, clock))
+    core.flags = flags
     subscriptions = Subscriptions(db)
     runner: ScheduleRunner | None = None
     if messenger is not None:
@@ -171,6 +179,7 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
             sleep=asyncio.sleep,
             grace=timedelta(minutes=settings.catch_up_minutes),
             weights=core.content.blueprint.weights(),
+            flags=flags,
         )
         runner = ScheduleRunner(jobs)
         core.runner = runner

@@ -100,14 +100,26 @@ def bank_of(content: Content) -> QuestionBank:
     )
 
 
-def bank_problems(content: Content, bank: QuestionBank) -> list[Diagnostic]:
-    """Questions the exam blueprint leaves untagged: neither a domain nor marked off the exam."""
+def bank_problems(
+    content: Content, bank: QuestionBank, quiz_file: str = "content/quiz.yaml"
+) -> list[Diagnostic]:
+    """Questions the exam blueprint leaves untagged (neither a domain nor marked off the exam), and
+    resolutions naming a question the bank does not have (a typo, or a question since rewritten)."""
+    known = bank.by_id.keys() | bank.removed
+    problems = [
+        Diagnostic(quiz_file, 0, "warning", f"resolution for '{r.question}': the bank has no such question")
+        for r in content.quiz_config.resolutions
+        if r.question not in known
+    ]
     if not content.blueprint.domains:
-        return []
+        return problems
     return [
-        Diagnostic(q.source.file, q.source.line, "error", f"question {q.id} has no exam domain")
-        for q in bank.questions
-        if not q.domains and q.off_exam is None
+        *problems,
+        *(
+            Diagnostic(q.source.file, q.source.line, "error", f"question {q.id} has no exam domain")
+            for q in bank.questions
+            if not q.domains and q.off_exam is None
+        ),
     ]
 
 

@@ -88,3 +88,5 @@ class Reply:
     attachment: Attachment | None = None
     # A revealed question: which choices were right, so an adapter can mark their buttons.
     revealed_answers: tuple[int, ...] = ()
+    # The report button of the question this reply shows (its value is the question id).
+    flag: Choice | None = None

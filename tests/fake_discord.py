@@ -266,6 +266,19 @@ class _Request:
 Handler = Callable[[_Request], tuple[int, Any]]
 
 
+def _valid_modal(data: dict[str, Any]) -> bool:
+    """Discord's limits for a modal: a custom_id (≤ 100), a title (1–45) and 1–5 components."""
+    title, custom_id, components = data.get("title"), data.get("custom_id"), data.get("components")
+    return (
+        isinstance(custom_id, str)
+        and 0 < len(custom_id) <= 100
+        and isinstance(title, str)
+        and 0 < len(title) <= 45
+        and isinstance(components, list)
+        and 0 < len(components) <= 5
+    )
+
+
 def _loading(message: dict[str, Any]) -> bool:
     """A deferred interaction response still showing "thinking…" (the LOADING flag, 1 << 7)."""
     return bool(int(message.get("flags") or 0) & 128)
@@ -652,10 +665,12 @@ class FakeDiscord:
         interaction_id, token = req.params["webhook_id"], req.params["webhook_token"]
         if interaction_id in self._acked:
             return 400, error_body(40060)
-        self._acked.add(interaction_id)
         body = req.body or {}
         response_type = body.get("type")
         data = body.get("data") or {}
+        if response_type == 9 and not _valid_modal(data):  # MODAL: Discord checks its shape
+            return 400, error_body(50035)
+        self._acked.add(interaction_id)
         source = self.interactions.get(token, {})
         channel_id = source.get("channel_id", str(CHANNEL_ID))
         interaction: dict[str, Any] = {"id": interaction_id, "type": source.get("type", 2)}
@@ -1137,4 +1152,32 @@ def component_payload(
     payload["message"] = message_payload(
         message_id=message_id, channel_id=channel_id, content=message_content, components=rows
     )
+    return payload
+
+
+def modal_submit_payload(
+    custom_id: str,
+    values: dict[str, str],
+    *,
+    message_id: int | None = None,
+    **where: Any,
+) -> dict[str, Any]:
+    """A MODAL_SUBMIT (type 5) interaction: the modal `custom_id` sent with these text inputs' values.
+
+    Each input comes inside a Label (type 18), as Discord sends a labelled text input; a modal opened
+    from a message's button carries that message.
+    """
+    components = [
+        {
+            "type": 18,
+            "id": 2 * n + 1,
+            "component": {"type": 4, "id": 2 * n + 2, "custom_id": key, "value": value},
+        }
+        for n, (key, value) in enumerate(values.items())
+    ]
+    payload = _interaction_base(5, {"custom_id": custom_id, "components": components}, **where)
+    if message_id is not None:
+        payload["message"] = message_payload(
+            message_id=message_id, channel_id=where.get("channel_id", CHANNEL_ID)
+        )
     return payload

@@ -52,6 +52,7 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _ts: int = 0
     _hooks: int = 0
+    _views: int = 0
 
     async def start(self) -> FakeSlack:
         app = web.Application()
@@ -130,6 +131,16 @@ class FakeSlack:
             return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{self._ts:06d}"}
         if method == "chat.update":
             return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+        if method == "chat.postEphemeral":
+            self._ts += 1
+            return {"ok": True, "message_ts": f"1700000000.{self._ts:06d}"}
+        if method == "views.open":
+            # Slack refuses a modal without its trigger (3 s) or whose view is not a modal.
+            view = body.get("view") or {}
+            if not body.get("trigger_id") or view.get("type") != "modal":
+                return {"ok": False, "error": "invalid_arguments"}
+            self._views += 1
+            return {"ok": True, "view": {**view, "id": f"V{self._views:04d}", "state": {"values": {}}}}
         if method == "users.info":
             user = body.get("user")
             return {"ok": True, "user": {"id": user, "is_admin": user in self.admins, "is_owner": False}}

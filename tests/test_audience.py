@@ -27,6 +27,7 @@ USES = {
     "answer": "answer 1",
     "review": "review",
     "exam": "exam 3",
+    "flag": "flag cw-detailed-monitoring-scale-out 選択肢2も正しいのでは",
     "stats": "stats",
     "report": "report",
     "subscribe": "subscribe 09:00 Asia/Tokyo mon-fri",

@@ -39,6 +39,7 @@ from tests.fake_discord import (
     autocomplete_payload,
     command_payload,
     component_payload,
+    modal_submit_payload,
     pointed_at,
 )
 from tests.processes import cli_env, spawn_cli
@@ -109,9 +110,10 @@ async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Discor
     with pointed_at(fake):
         client, task = await start_client(core, fake, TOKEN)
         routing.by_platform["discord"] = DiscordMessenger(client)
-        yield DiscordRig(fake, core, client, task)
-        await stop_client(client, task)
-    await core.close()
+        rig = DiscordRig(fake, core, client, task)
+        yield rig
+        await stop_client(rig.client, rig.task)  # a test that restarts leaves its new client here
+    await rig.core.close()
     await fake.stop()
 
 
@@ -337,6 +339,7 @@ async def _post_daily(rig: DiscordRig) -> tuple[Call, list[str], int]:
     assert await rig.core.runner.jobs.post_daily(1) == "posted"
     post = await rig.fake.wait_for(MESSAGES)
     ids = [b["custom_id"] for row in post.json_body["components"] for b in row["components"]]
+    ids = [i for i in ids if i.startswith("dop:c:")]  # the answer buttons (the report button follows)
     post_id = int(ids[0].split(":")[3])
     record = await rig.core.ledger.get(post_id)  # type: ignore[union-attr]
     assert record is not None
@@ -368,6 +371,8 @@ async def test_the_daily_flow_post_clicks_and_reveal(rig: DiscordRig) -> None:
     shown = text_of(edit.json_body["embeds"])
     assert f"{answer + 1}. " in shown and "— 2" in shown and "— 1" in shown
     buttons = [b for row in edit.json_body["components"] for b in row["components"]]
+    buttons, [flag] = buttons[:-1], buttons[-1:]
+    assert flag["custom_id"].startswith("dop:f:") and not flag.get("disabled")  # still reportable
     assert len(buttons) == len(ids) and all(b["disabled"] for b in buttons)
     assert [b["style"] == 3 for b in buttons] == [i == answer for i in range(len(ids))]  # green: right
 
@@ -603,6 +608,8 @@ async def test_practice_quiz_buttons_answer_privately_with_the_next_review(rig: 
     data = question.json_body["data"]
     assert data["flags"] & EPHEMERAL
     ids = [b["custom_id"] for row in data["components"] for b in row["components"]]
+    assert ids[-1].startswith("dop:f:")  # the report button
+    ids = ids[:-1]
     assert ids and all(i.startswith("dop:c:practice:") for i in ids)
     message_id = message_with(rig.fake, ids[0])
     feedback = await rig.click(ids[0], USER_ID, message_id)
@@ -662,6 +669,85 @@ def test_the_discord_checks_guard_exactly_the_core_s_schedule_changes(
     )
     group = install_commands(tree, Bridge(build_core(Settings(), SystemClock())))
     assert {c.name for c in group.walk_commands() if c.checks} == MANAGING
+    from bot.commands import SUBCOMMANDS
+
+    assert {c.name for c in group.walk_commands()} == {s.name for s in SUBCOMMANDS}  # one for each
+
+
+async def test_the_report_button_opens_a_modal_whose_submission_is_stored(
+    rig: DiscordRig,
+    database,  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.storage.flags import FlagStore
+
+    _, ids, _ = await _post_daily(rig)
+    message_id = message_with(rig.fake, ids[0])
+    posted = rig.fake.messages[message_id]
+    [flag_id] = [
+        b["custom_id"]
+        for row in posted["components"]
+        for b in row["components"]
+        if b["custom_id"].startswith("dop:f:")
+    ]
+    question_id = flag_id.removeprefix("dop:f:")
+    assert rig.core.bank.get(question_id) is not None
+
+    click = component_payload(
+        flag_id, user_id=31, message_id=message_id, message_components=posted["components"]
+    )
+    opened = await rig.fake.interact(click)
+    assert opened.status == 200 and opened.json_body["type"] == 9  # MODAL, as the first response
+    modal = opened.json_body["data"]
+    assert modal["custom_id"] == f"dop:fm:{question_id}" and modal["title"] == "問題を報告"
+    assert "reason" in json.dumps(modal["components"])
+
+    # A new process: the submission needs nothing kept from the click.
+    await stop_client(rig.client, rig.task)
+    await rig.core.close()
+    routing = RoutingMessenger()
+    rig.core = await start_rig_core(database.url, routing)
+    rig.client, rig.task = await start_client(rig.core, rig.fake, TOKEN)
+    routing.by_platform["discord"] = DiscordMessenger(rig.client)
+
+    sent = modal_submit_payload(
+        modal["custom_id"], {"reason": "選択肢2も正しい"}, user_id=31, message_id=message_id
+    )
+    thanks = await rig.fake.interact(sent)
+    assert thanks.json_body["type"] == 4 and thanks.json_body["data"]["flags"] & EPHEMERAL
+    assert "報告ありがとうございます" in text_of(thanks.json_body)
+    [reported] = await FlagStore(database).flagged()
+    [report] = reported.reports
+    assert (reported.question_id, report.reporter, report.reason) == (
+        question_id,
+        "discord:31",
+        "選択肢2も正しい",
+    )
+    assert report.where == f"discord:{GUILD_ID}:{CHANNEL_ID}"
+
+    # A second person, with the subcommand: the question leaves the daily rotation.
+    second = await rig.command("flag", user_id=32, question=question_id, reason="古い名前")
+    assert second.json_body["data"]["flags"] & EPHEMERAL and "報告ありがとうございます" in text_of(
+        second.json_body
+    )
+    assert await FlagStore(database).withdrawn() == {question_id}
+
+    # The reveal keeps the report button working, the answers disabled.
+    rig.core.clock.current += timedelta(hours=8)  # type: ignore[attr-defined]
+    post_id = int(ids[0].split(":")[3])
+    assert rig.core.runner is not None
+    await rig.core.runner.sync()
+    assert await rig.core.runner.jobs.reveal(post_id) == "revealed"
+    edit = await rig.fake.wait_for(EDIT)
+    buttons = [b for row in edit.json_body["components"] for b in row["components"]]
+    assert [b["custom_id"] for b in buttons if not b.get("disabled")] == [flag_id]
+    assert [b["custom_id"] for b in buttons if b.get("disabled")] == ids  # every answer, disabled
+
+
+async def test_a_modal_that_is_not_ours_is_left_alone(rig: DiscordRig) -> None:
+    sent = modal_submit_payload("someone-elses-modal", {"reason": "x"})
+    await rig.fake.dispatch("INTERACTION_CREATE", sent)
+    await asyncio.sleep(0.3)
+    assert not rig.fake.named(CALLBACK_ROUTE)
 
 
 async def test_a_mock_exam_is_private_and_its_buttons_move_it_on(rig: DiscordRig) -> None:

@@ -51,7 +51,9 @@ async def _post_daily(rig: DiscordRig) -> tuple[dict[str, Any], list[dict[str, A
     assert await rig.core.runner.jobs.post_daily(1) == "posted"
     post = await rig.fake.wait_for(MESSAGES)
     rows = post.json_body["components"]
-    [menu] = [item for row in rows for item in row["components"]]
+    [menu] = [
+        item for row in rows for item in row["components"] if item["type"] == 3
+    ]  # not the report button
     return menu, rows, message_with(rig.fake, menu["custom_id"])
 
 
@@ -101,8 +103,14 @@ async def test_the_daily_post_is_a_menu_of_exactly_two_and_the_reveal_shows_the_
     assert "✅ 2. EC2インスタンスの詳細モニタリングを有効にする — 3" in shown
     assert "・ 3. CloudWatch Dashboard にCPU使用率のグラフを追加する — 1" in shown
     assert "✅ 4. 1分間隔のメトリクスに基づくアラームでスケーリングポリシーを実行する — 2" in shown
-    [disabled] = [item for row in edit.json_body["components"] for item in row["components"]]
-    assert disabled["type"] == 3 and disabled["disabled"] is True
+    [disabled] = [
+        item for row in edit.json_body["components"] for item in row["components"] if item["type"] == 3
+    ]
+    assert disabled["disabled"] is True
+    [report] = [
+        item for row in edit.json_body["components"] for item in row["components"] if item["type"] == 2
+    ]
+    assert report["custom_id"].startswith("dop:f:") and not report.get("disabled")  # reporting stays open
     chosen = [o["label"] for o in disabled["options"] if o.get("default")]
     assert chosen == [menu["options"][i]["label"] for i in RIGHT_TWO]  # the right ones, shown chosen
 
@@ -128,7 +136,9 @@ async def test_practice_on_discord_is_a_menu_too(rig: DiscordRig) -> None:
     ask_only(rig.core, TWO)
     shown = await rig.command("quiz")
     rows = shown.json_body["data"]["components"]
-    [menu] = [item for row in rows for item in row["components"]]
+    [menu] = [
+        item for row in rows for item in row["components"] if item["type"] == 3
+    ]  # not the report button
     assert menu["type"] == 3 and menu["custom_id"] == f"dop:m:practice:{TWO}:*" and menu["max_values"] == 2
     feedback = text_of((await _choose(rig, rows, ["1", "3"], USER_ID, 1)).json_body)
     assert (

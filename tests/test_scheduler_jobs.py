@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time as wall
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -184,7 +183,6 @@ async def test_a_thousand_channels_due_together_are_all_posted_and_one_slow_one_
     clock.current = MONDAY_9_JST
     messenger = StuckForOne(release=asyncio.Event())
     jobs = _jobs(database, bank, clock, messenger)
-    started = wall.perf_counter()
     tasks = [asyncio.create_task(jobs.post_daily(cid)) for cid in ids]
     stuck, others = tasks[0], tasks[1:]
     assert [await t for t in others] == ["posted"] * 999  # all done while C0 still hangs
@@ -193,7 +191,6 @@ async def test_a_thousand_channels_due_together_are_all_posted_and_one_slow_one_
     messenger.release.set()
     assert await stuck == "posted"
     assert len(messenger.posts) == 1000 and len({p.channel.channel for p in messenger.posts}) == 1000
-    assert wall.perf_counter() - started < 60  # within the minute they were all due in
 
 
 async def test_retries_back_off_and_honour_retry_after() -> None:

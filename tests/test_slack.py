@@ -181,7 +181,8 @@ async def test_the_daily_flow_post_clicks_and_reveal(rig: SlackRig) -> None:
     assert update.body["ts"] == "1700000000.000001"
     distribution = _text(update.body)
     assert f"{question.answer + 1}. " in distribution and "— 2" in distribution and "— 1" in distribution
-    assert not any(b["type"] == "actions" for b in update.body["blocks"])  # buttons gone
+    kept = [b.get("block_id") for b in update.body["blocks"] if b["type"] == "actions"]
+    assert kept == ["dop_flag"]  # the answer buttons are gone; the question can still be reported
     assert await rig.click(right, "UD", "1.5") == 200
     late = (await rig.fake.wait_for("response_url", 7))[6]
     assert "締め切られました" in _text(late.body)
@@ -483,3 +484,87 @@ async def test_a_mock_exam_is_private_and_its_buttons_move_it_on_without_feedbac
     assert await rig.click(second_values[0], "U1", "5.2") == 200
     replies = await rig.fake.wait_for("response_url", 3)
     assert "模擬試験の結果" in _text(replies[2].body) and "推定スコア" in _text(replies[2].body)
+
+
+async def test_the_report_button_opens_a_modal_and_its_submission_is_stored(rig: SlackRig) -> None:
+    from bot.storage.flags import FlagStore
+
+    assert await rig.command("quiz dynamodb") == 200
+    [shown] = await rig.fake.wait_for("response_url")
+    [flag] = next(b for b in shown.body["blocks"] if b.get("block_id") == "dop_flag")["elements"]
+    assert flag["action_id"] == "dop_flag" and flag["text"]["text"] == "⚠ 問題を報告"
+    question_id = flag["value"]
+    assert rig.core.bank.get(question_id) is not None
+    click = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1", "username": "name-U1"},
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "message_ts": "1700000000.000009", "is_ephemeral": True},
+        "response_url": f"{rig.fake.base}/response/flag-click",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "actions": [{**flag, "block_id": "dop_flag", "action_ts": "7.7"}],
+    }
+    assert await rig.post(urlencode({"payload": json.dumps(click)})) == 200
+    [opened] = await rig.fake.wait_for("views.open")
+    view = opened.body["view"]
+    assert opened.body["trigger_id"] == click["trigger_id"] and view["callback_id"] == "dop_flag_view"
+    [reason_input] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert reason_input["optional"] is True and reason_input["element"]["type"] == "plain_text_input"
+    assert not rig.fake.named("response_url")[1:]  # nothing stored or said before the modal is sent
+
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "example"},
+        "user": {"id": "U1", "username": "name-U1", "name": "name-U1", "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "1.2.4",
+        "view": {
+            **view,
+            "id": "V0001",
+            "state": {
+                "values": {
+                    "dop_flag_reason": {
+                        "reason": {"type": "plain_text_input", "value": "選択肢2も\n正しいのでは"}
+                    }
+                }
+            },
+        },
+    }
+    assert await rig.post(urlencode({"payload": json.dumps(submission)})) == 200
+    thanks = (await rig.fake.wait_for("response_url", 2))[1]
+    assert thanks.body["response_type"] == "ephemeral" and thanks.body["replace_original"] is False
+    assert "報告ありがとうございます" in _text(thanks.body) and question_id in _text(thanks.body)
+    assert rig.core.db is not None
+    [reported] = await FlagStore(rig.core.db).flagged()
+    [report] = reported.reports
+    assert (reported.question_id, report.reporter, report.where) == (question_id, "slack:U1", "slack:T1:C1")
+    assert report.reason == "選択肢2も 正しいのでは" and report.at == rig.core.clock.now()
+
+    # A second person, with the subcommand: the question leaves the daily rotation.
+    assert await rig.command(f"flag {question_id}", user="U2") == 200
+    assert "報告ありがとうございます" in _text((await rig.fake.wait_for("response_url", 3))[2].body)
+    assert await FlagStore(rig.core.db).withdrawn() == {question_id}
+
+
+async def test_a_report_modal_with_mangled_metadata_is_ignored_politely(rig: SlackRig) -> None:
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "dop_flag_view",
+            "private_metadata": "{not json",
+            "state": {},
+        },
+    }
+    assert await rig.post(urlencode({"payload": json.dumps(submission)})) == 200
+    for view in (
+        {"id": "V1", "type": "modal", "callback_id": "dop_flag_view", "state": {}},  # no metadata
+        {"id": "V1", "callback_id": "dop_flag_view", "private_metadata": "{}"},  # no type: Bolt would crash
+    ):
+        assert await rig.post(urlencode({"payload": json.dumps({**submission, "view": view})})) == 400
+    await asyncio.sleep(0.2)
+    assert not rig.fake.named("response_url") and not rig.fake.named("chat.postEphemeral")

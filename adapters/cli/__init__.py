@@ -37,7 +37,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command not in LONG_STARTS:
         startup.started()
-    if args.command in ONE_SHOT:
+    if args.command in ONE_SHOT and not _reads_database(args):
         _log_to_stderr(os.environ.get("DOP_LOG_LEVEL", "WARNING"), secrets=())
         return _one_shot(args)
     from adapters import redact
@@ -45,8 +45,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
     settings = load_settings()
     level = settings.log_level
-    if args.command == "console" and "DOP_LOG_LEVEL" not in os.environ:
-        level = "WARNING"  # the console is a conversation, not a log
+    if args.command in ("console", "questions") and "DOP_LOG_LEVEL" not in os.environ:
+        level = "WARNING"  # the console is a conversation, and a listing is its output, not a log
     _log_to_stderr(level, secrets=redact.secrets_of(settings))
     quiet = logging.ERROR if args.command == "simulate" else logging.WARNING  # a simulation skips by design
     logging.getLogger("apscheduler").setLevel(quiet)
@@ -67,6 +67,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "run":
         return stateful.run(settings, messages)
     return asyncio.run(stateful.with_database(settings, args, messages))
+
+
+def _reads_database(args: argparse.Namespace) -> bool:
+    """`questions --flagged` and `--stats` read reports and answers: they need settings and the database."""
+    return args.command == "questions" and bool(args.flagged or args.stats)
 
 
 def _one_shot(args: argparse.Namespace) -> int:

@@ -39,6 +39,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", help="only this kind: term, definition, service, number, feature, scenario"
     )
     questions.add_argument("--service", help="only this service or category (names and aliases work)")
+    from_database = questions.add_mutually_exclusive_group()
+    from_database.add_argument(
+        "--flagged",
+        action="store_true",
+        help="the reported questions: reporters, reasons, resolved or not (reads the database:"
+        " DATABASE_URL or the default SQLite)",
+    )
+    from_database.add_argument(
+        "--stats",
+        action="store_true",
+        help="item analysis of every answered question (reads the database; each person's first answer"
+        " counts, daily and practice): answers, share correct, and discrimination, the point-biserial"
+        " correlation between being right on the question and the person's accuracy on their other"
+        " questions (the question itself left out so it does not inflate its own figure). Questions"
+        " with 30 or more answers and a share above 0.95 or below 0.20 or a negative discrimination are"
+        " listed for review",
+    )
 
     simulate = commands.add_parser(
         "simulate", help="run the scheduler on a virtual clock and check exactly-once"

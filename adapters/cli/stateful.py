@@ -1,5 +1,5 @@
-"""Commands that keep state: `console`, `db upgrade`, `report` and `run`. Each opens the database first
-and, if it cannot be used, says why in one line and exits 1."""
+"""Commands that keep state: `console`, `db upgrade`, `report`, `questions --flagged|--stats` and `run`.
+Each opens the database first and, if it cannot be used, says why in one line and exits 1."""
 
 from __future__ import annotations
 
@@ -49,6 +49,10 @@ async def with_database(settings: Settings, args: argparse.Namespace, messages: 
             print(messages("storage.upgraded", url=safe_url(settings.database())))
         elif args.command == "report":
             return await _report(core, args, messages)
+        elif args.command == "questions":
+            from adapters.cli import review
+
+            return await (review.flagged(core, args.json) if args.flagged else review.stats(core, args.json))
         return 0
     finally:
         await core.close()

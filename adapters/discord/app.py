@@ -14,6 +14,7 @@ from adapters.discord.buttons import DYNAMIC_ITEMS
 from adapters.discord.commands import install_commands
 from adapters.discord.config import DiscordConfig
 from adapters.discord.embeds import NO_PINGS
+from adapters.discord.flags import submitted_flag
 from bot.bootstrap import Core
 
 
@@ -32,6 +33,16 @@ class _Dop:
 
     async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
         await self.bridge.on_share(interaction, note_id)
+
+    async def on_flag(self, interaction: discord.Interaction[Any], question_id: str) -> None:
+        await self.bridge.on_flag(interaction, question_id)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every interaction passes here after discord.py's own routing; report modals are read here
+        (discord.py keeps no modal of ours, see adapters/discord/flags.py)."""
+        flagged = submitted_flag(interaction)
+        if flagged is not None:
+            await self.bridge.on_flag_submitted(interaction, *flagged)
 
 
 class DopClient(_Dop, discord.Client):

@@ -21,6 +21,7 @@ from typing import Any
 import discord
 
 from adapters.discord.embeds import Rendered, render
+from adapters.discord.flags import flag_modal
 from bot.audience import answers_in_channel
 from bot.bootstrap import Core
 from bot.completion import TopicCompleter
@@ -172,6 +173,20 @@ class Bridge:
     async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None:
         """An answer button: the core records it; the feedback goes only to the one who clicked."""
         await self.run(interaction, f"answer {value}", private=True)
+
+    async def on_flag(self, interaction: discord.Interaction[Any], question_id: str) -> None:
+        """A report button: the modal asking why, at once (no core work before it, within Discord's 3 s)."""
+        messages = self.core.dispatcher.messages_for(requester_of(interaction))
+        try:
+            await interaction.response.send_modal(flag_modal(question_id, messages))
+        except discord.HTTPException as exc:
+            log.warning("could not open the report modal of interaction %s: %s", interaction.id, exc)
+
+    async def on_flag_submitted(
+        self, interaction: discord.Interaction[Any], question_id: str, reason: str
+    ) -> None:
+        """The report modal sent: the core stores the report and thanks the reporter, privately."""
+        await self.run(interaction, f"flag {question_id} {reason}", private=True)
 
     async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None:
         requester = requester_of(interaction)

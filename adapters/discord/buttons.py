@@ -13,6 +13,7 @@ from bot.replies import with_picks
 CHOICE_ID = "dop:c:{value}"  # value: the core's button value (daily:… or practice:…)
 PICKS_ID = "dop:m:{value}"  # value: the core's `Picks` value, '*' where the chosen options go
 SHARE_ID = "dop:s:{note}"
+FLAG_ID = "dop:f:{question}"
 CUSTOM_ID_LIMIT = 100
 
 
@@ -22,6 +23,8 @@ class ButtonHandler(Protocol):
     async def on_choice(self, interaction: discord.Interaction[Any], value: str) -> None: ...
 
     async def on_share(self, interaction: discord.Interaction[Any], note_id: str) -> None: ...
+
+    async def on_flag(self, interaction: discord.Interaction[Any], question_id: str) -> None: ...
 
 
 class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"dop:c:(?P<value>[\w:.-]+)"):
@@ -97,4 +100,29 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"dop
         await cast(ButtonHandler, interaction.client).on_share(interaction, self.note_id)
 
 
-DYNAMIC_ITEMS = (ChoiceButton, PicksMenu, ShareButton)
+class FlagButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"dop:f:(?P<question>[a-z0-9-]{1,64})"
+):
+    """Reports a problem with the question: opens a modal asking why."""
+
+    def __init__(self, question_id: str, label: str = "report") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=FLAG_ID.format(question=question_id),
+            )
+        )
+        self.question_id = question_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FlagButton:
+        return cls(match["question"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await cast(ButtonHandler, interaction.client).on_flag(interaction, self.question_id)
+
+
+DYNAMIC_ITEMS = (ChoiceButton, PicksMenu, ShareButton, FlagButton)

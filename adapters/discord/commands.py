@@ -13,6 +13,7 @@ from discord.app_commands import locale_str
 from adapters.discord.bridge import Bridge
 from bot.completion import Suggestion, complete_days, complete_time, complete_zone
 from bot.i18n import Messages
+from bot.usecases.flags import REASON_CHARS
 
 _EN = Messages("en")
 _JA = Messages("ja")
@@ -120,6 +121,16 @@ def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app
         stop: bool = False,
     ) -> None:
         await bridge.run(interaction, _line("exam", "stop" if stop else str(count) if count else None))
+
+    @group.command(name="flag", description=_text("cmd.flag.help"))
+    @app_commands.describe(question=_text("discord.option.question"), reason=_text("discord.option.reason"))
+    async def flag(
+        interaction: discord.Interaction[Any],
+        question: app_commands.Range[str, 1, 64],
+        reason: app_commands.Range[str, 1, REASON_CHARS] | None = None,
+    ) -> None:
+        # An id has no spaces: one typed with some is still one id (and the core says if it is unknown).
+        await bridge.run(interaction, _line("flag", "".join(question.split()), reason))
 
     @group.command(name="stats", description=_text("cmd.stats.help"))
     async def stats(interaction: discord.Interaction[Any]) -> None:

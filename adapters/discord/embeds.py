@@ -11,7 +11,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
-from adapters.discord.buttons import ChoiceButton, PicksMenu, ShareButton
+from adapters.discord.buttons import ChoiceButton, FlagButton, PicksMenu, ShareButton
 from bot.clip import clip
 from bot.notes.model import Link
 from bot.replies import Reply, ReplyKind
@@ -139,7 +139,7 @@ def choices_view(reply: Reply, share_label: str | None = None) -> discord.ui.Vie
     message would pile up, and removing one would unregister the dynamic item classes); clicks reach
     the registered DynamicItem classes by their custom_id.
     """
-    if not reply.choices and not (reply.note_id and share_label):
+    if not reply.choices and not (reply.note_id and share_label) and reply.flag is None:
         return None
     view = discord.ui.View(timeout=None)
     if reply.picks is not None:
@@ -154,8 +154,18 @@ def choices_view(reply: Reply, share_label: str | None = None) -> discord.ui.Vie
             view.add_item(ChoiceButton(choice.value, label=clip(f"{i + 1}. {choice.label}", LABEL_LIMIT)))
     if reply.note_id and share_label and len(view.children) < MAX_BUTTONS:
         view.add_item(ShareButton(reply.note_id, label=clip(share_label, LABEL_LIMIT)))
+    if reply.flag is not None and len(view.children) < MAX_BUTTONS:
+        view.add_item(flag_button(reply, len(view.children)))
     view.stop()
     return view
+
+
+def flag_button(reply: Reply, buttons_before: int) -> FlagButton:
+    """The report button, on a row of its own below the others where there is one (not an answer)."""
+    assert reply.flag is not None
+    button = FlagButton(reply.flag.value, label=clip(reply.flag.label, LABEL_LIMIT))
+    button.row = min(4, -(-buttons_before // 5))
+    return button
 
 
 def render(reply: Reply, share_label: str | None = None) -> Rendered:

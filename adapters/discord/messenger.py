@@ -12,7 +12,8 @@ from typing import Any, TypeVar, cast
 import aiohttp
 import discord
 
-from adapters.discord.embeds import LABEL_LIMIT, OPTION_LIMIT, render
+from adapters.discord.buttons import FLAG_ID
+from adapters.discord.embeds import LABEL_LIMIT, MAX_BUTTONS, OPTION_LIMIT, render
 from bot.clip import clip
 from bot.messenger import MessengerError
 from bot.replies import Reply
@@ -20,6 +21,7 @@ from bot.storage.refs import ChannelRef
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+FLAG_PREFIX = FLAG_ID.partition("{")[0]  # 'dop:f:': the report button is not an answer
 
 
 def _error(exc: Exception) -> MessengerError:
@@ -41,11 +43,19 @@ async def _call(action: Callable[[], Awaitable[T]]) -> T:
         raise _error(exc) from exc
 
 
-def disabled_view(components: list[dict[str, Any]], answers: tuple[int, ...] = ()) -> discord.ui.View | None:
+def disabled_view(
+    components: list[dict[str, Any]], answers: tuple[int, ...] = (), keep: discord.ui.View | None = None
+) -> discord.ui.View | None:
     """The message's buttons or menu again, disabled: the question stays readable, nobody can answer;
     the right choices (buttons are in choice order, options carry their index) are shown: green
-    buttons, or the options the menu shows as chosen."""
-    items = [item for row in components for item in row.get("components", [])]
+    buttons, or the options the menu shows as chosen. The buttons of `keep` (the report button of
+    the revealed question) follow, still working."""
+    items = [
+        item
+        for row in components
+        for item in row.get("components", [])
+        if not str(item.get("custom_id") or "").startswith(FLAG_PREFIX)
+    ]
     view = discord.ui.View(timeout=None)
     buttons = [item for item in items if item.get("type") == discord.ComponentType.button.value]
     for index, item in enumerate(buttons):
@@ -58,10 +68,14 @@ def disabled_view(components: list[dict[str, Any]], answers: tuple[int, ...] = (
                 disabled=True,
             )
         )
-    for item in items:
-        if item.get("type") == discord.ComponentType.select.value:
-            view.add_item(_disabled_menu(item, {str(i) for i in answers}))
-    view.stop()  # never stored: nothing can click it
+    menus = [item for item in items if item.get("type") == discord.ComponentType.select.value]
+    for item in menus:
+        view.add_item(_disabled_menu(item, {str(i) for i in answers}))
+    rows_used = -(-len(buttons) // 5) + len(menus)
+    for kept in keep.children if keep is not None and len(buttons) < MAX_BUTTONS else ():
+        kept.row = min(4, rows_used)  # a row of its own below them where there is one
+        view.add_item(kept)
+    view.stop()  # never stored: clicks reach the registered dynamic items by custom_id
     return view if view.children else None
 
 
@@ -102,9 +116,9 @@ class DiscordMessenger:
     async def edit(self, channel: ChannelRef, message_ref: str, reply: Reply) -> None:
         channel_id, _, message_id = message_ref.partition(":")
         rendered = render(reply)
-        if rendered.view is None:
+        if not reply.choices:  # a reveal: the question's own buttons stay, disabled
             original = await _call(lambda: self.client.http.get_message(int(channel_id), int(message_id)))
             components = cast(list[dict[str, Any]], original.get("components", []))
-            rendered.view = disabled_view(components, reply.revealed_answers)
+            rendered.view = disabled_view(components, reply.revealed_answers, keep=rendered.view)
         message = self._channel(channel_id).get_partial_message(int(message_id))
         await _call(lambda: message.edit(**rendered.edit_kwargs()))

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import (
     CHOICE_ACTION,
+    FLAG_ACTION,
     PICK_ACTION,
     PICKS_BLOCK,
     SHARE_ACTION,
@@ -21,6 +24,7 @@ from adapters.slack.blocks import (
     fallback_text,
     render,
 )
+from adapters.slack.flags import FLAG_VIEW, FlagContext, flag_modal, reason_of
 from adapters.slack.payload import Field, id_at, on_error, requires, selected_values, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
@@ -169,6 +173,48 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         await client.chat_postMessage(
             channel=body["channel"]["id"], blocks=render(reply), text=fallback_text(reply)
         )
+
+    @app.action(FLAG_ACTION, middleware=[requires(_USER, _VALUE, Field(("trigger_id",), "id"))])
+    async def flag(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        context = FlagContext(
+            action["value"], id_at(body, "channel", "id"), Field(("response_url",), "url").of(body)
+        )
+        messages = core.dispatcher.messages_for(Requester(PLATFORM, body["user"]["id"]))
+        try:  # at once: the trigger_id is good for 3 seconds
+            await client.views_open(trigger_id=body["trigger_id"], view=flag_modal(context, messages))
+        except SlackApiError as exc:
+            log.warning("views.open for a report failed: %s", exc.response.get("error"))
+
+    @app.view(FLAG_VIEW, middleware=[requires(_USER, Field(("view", "private_metadata"), limit=3000))])
+    async def flag_submitted(
+        ack: Any, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()  # closes the modal; the thank-you follows
+        context = FlagContext.load(view["private_metadata"])
+        if context is None:
+            return
+        user = body["user"]["id"]
+        requester = Requester(
+            platform=PLATFORM,
+            user_id=user,
+            channel_id=context.channel_id,
+            display_name=text_at(body, "user", "username", limit=_NAME)
+            or text_at(body, "user", "name", limit=_NAME),
+            workspace_id=id_at(body, "team", "id") or "default",
+        )
+        replies = await core.dispatcher.handle(
+            f"/dop flag {context.question_id} {reason_of(view)}", requester
+        )
+        for reply in replies:
+            payload = _reply_payload(reply, None)
+            if context.response_url is not None:
+                payload["response_type"] = "ephemeral"  # only the reporter sees the thank-you
+                await AsyncRespond(response_url=context.response_url)(replace_original=False, **payload)
+            elif context.channel_id is not None:
+                await client.chat_postEphemeral(
+                    channel=context.channel_id, user=user, blocks=payload["blocks"], text=payload["text"]
+                )
 
     @app.event(
         "app_home_opened", middleware=[requires(Field(("event", "user"), "id"), Field(("event_id",), "id"))]

@@ -18,6 +18,7 @@ SHARE_ACTION = "dop_share"
 # A multiple-response question: checkboxes in an input block (ticking one sends nothing) and a button
 # whose click brings the ticked ones along in the payload's `state.values`.
 PICKS_BLOCK, PICK_ACTION, SUBMIT_ACTION = "dop_picks", "dop_pick", "dop_submit"
+FLAG_ACTION = "dop_flag"  # opens the report modal; the value is the question id
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 
@@ -136,6 +137,21 @@ def render(reply: Reply, share_label: str | None = None) -> list[dict[str, Any]]
                         "action_id": SHARE_ACTION,
                         "text": {"type": "plain_text", "text": clip(share_label, BUTTON_TEXT_LIMIT)},
                         "value": reply.note_id,
+                    }
+                ],
+            }
+        )
+    if reply.flag is not None:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "dop_flag",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": FLAG_ACTION,
+                        "text": {"type": "plain_text", "text": clip(reply.flag.label, BUTTON_TEXT_LIMIT)},
+                        "value": reply.flag.value[:2000],
                     }
                 ],
             }

@@ -83,8 +83,8 @@ def check_body(
 def routable(body: dict[str, Any]) -> bool:
     """What Bolt's routing takes for granted: a kind of payload (a type, a slash command or Slack's SSL
     check), an event that is an object with a type, actions that are objects (at least one; block
-    actions with an action_id), a view that is an object. Slack's payloads always are; Bolt indexes
-    into them unchecked."""
+    actions with an action_id), a view that is an object with a type (a modal's submission is routed
+    by it). Slack's payloads always are; Bolt indexes into them unchecked."""
     if not any(isinstance(body.get(key), str) for key in ("type", "command", "ssl_check")):
         return False
     event = body.get("event", {})
@@ -95,7 +95,8 @@ def routable(body: dict[str, Any]) -> bool:
         return False
     if body.get("type") == "block_actions" and not all(isinstance(a.get("action_id"), str) for a in actions):
         return False
-    return isinstance(body.get("view", {}), dict)
+    view = body.get("view", {"type": "-"})
+    return isinstance(view, dict) and isinstance(view.get("type"), str)
 
 
 def guard(signing_secret: str, path: str, now: Callable[[], float] = time.time) -> Middleware:

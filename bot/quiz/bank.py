@@ -22,9 +22,13 @@ class QuestionBank:
         questions: tuple[Question, ...] = (),
         dropped: Counter[str] | None = None,
         builder: Callable[[], QuestionBank] | None = None,
+        removed: frozenset[str] = frozenset(),
     ) -> None:
         self._questions = questions
         self._dropped: Counter[str] = dropped if dropped is not None else Counter()
+        # Ids a `drop` resolution took out (content/quiz.yaml); only `content check` reads them, so a
+        # bank read back from a snapshot may leave them out.
+        self._removed = removed
         self._by_id = {q.id: q for q in questions}
         self._builder = builder
         self._lock = threading.Lock()
@@ -40,6 +44,7 @@ class QuestionBank:
                 if self._builder is not None:
                     built = self._builder()
                     self._questions, self._dropped, self._by_id = built.questions, built.dropped, built.by_id
+                    self._removed = built.removed
                     self._builder = None
         return self
 
@@ -50,6 +55,10 @@ class QuestionBank:
     @property
     def dropped(self) -> Counter[str]:
         return self.ensure()._dropped
+
+    @property
+    def removed(self) -> frozenset[str]:
+        return self.ensure()._removed
 
     @property
     def by_id(self) -> dict[str, Question]:

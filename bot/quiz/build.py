@@ -157,6 +157,8 @@ def build_bank(
     )
     if blueprint is not None:
         candidates = [c if isinstance(c, str) else _tagged(c, as_written, blueprint) for c in candidates]
+    resolved_away = config.dropped_questions
+    removed: set[str] = set()
     for candidate in candidates:
         if isinstance(candidate, str):
             dropped[candidate] += 1
@@ -165,6 +167,10 @@ def build_bank(
         if problems:
             dropped[problems[0]] += 1
             continue
+        if candidate.id in resolved_away:  # reported and judged unsound: never asked anywhere
+            dropped["dropped by a resolution"] += 1
+            removed.add(candidate.id)
+            continue
         prompt_key = same_choice_key(candidate.prompt)
         if prompt_key in prompts or candidate.id in ids:
             dropped["same prompt as another question"] += 1
@@ -172,7 +178,9 @@ def build_bank(
         prompts.add(prompt_key)
         ids.add(candidate.id)
         kept.append(candidate)
-    return QuestionBank(questions=tuple(_capped(kept, by_file, dropped)), dropped=dropped)
+    return QuestionBank(
+        questions=tuple(_capped(kept, by_file, dropped)), dropped=dropped, removed=frozenset(removed)
+    )
 
 
 def _capped(questions: list[Question], decks: dict[str, Deck], dropped: Counter[str]) -> list[Question]:

@@ -1,4 +1,5 @@
-"""content/quiz.yaml: the facts about the notes that question generation needs."""
+"""content/quiz.yaml: the facts about the notes that question generation needs, and the resolutions of
+reported questions (keep it in rotation, or drop it from the bank)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,18 @@ import yaml
 from bot.notes.model import Diagnostic
 from bot.yaml_data import load_yaml
 
+RESOLUTION_ACTIONS = ("keep", "drop")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What was decided about a reported question: `keep` (reports made before it no longer count) or
+    `drop` (the question leaves the bank), and why."""
+
+    question: str
+    action: str
+    reason: str
+
 
 @dataclass(frozen=True)
 class QuizConfig:
@@ -18,6 +31,12 @@ class QuizConfig:
     not_features: frozenset[str] = frozenset()
     # note id → the values that are valid settings of what the note's number sets (never wrong choices)
     valid_values: dict[str, frozenset[float]] = field(default_factory=dict)
+    resolutions: tuple[Resolution, ...] = ()
+
+    @property
+    def dropped_questions(self) -> frozenset[str]:
+        """Ids a `drop` resolution takes out of the bank."""
+        return frozenset(r.question for r in self.resolutions if r.action == "drop")
 
     @property
     def headings_seen(self) -> frozenset[str]:
@@ -73,5 +92,40 @@ def load_quiz_config(path: Path, source: str | None = None) -> tuple[QuizConfig,
         generic_labels=frozenset(strings("generic_labels")),
         not_features=frozenset(strings("not_features")),
         valid_values=valid,
+        resolutions=_resolutions(data.get("resolutions"), where, problems),
     )
     return config, problems
+
+
+def _resolutions(entries: object, where: str, problems: list[Diagnostic]) -> tuple[Resolution, ...]:
+    """`resolutions:` — each a question id, a known action and a reason; one per question."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        problems.append(Diagnostic(where, 0, "error", "resolutions: expected a list"))
+        return ()
+    found: dict[str, Resolution] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(Diagnostic(where, 0, "error", f"resolutions[{i}]: expected a mapping"))
+            continue
+        question, action, reason = (entry.get(k) for k in ("question", "action", "reason"))
+        label = f"resolutions[{i}] ({question})" if isinstance(question, str) else f"resolutions[{i}]"
+        unknown = sorted(set(map(str, entry)) - {"question", "action", "reason"})
+        if unknown:
+            problems.append(Diagnostic(where, 0, "error", f"{label}: unknown fields {unknown}"))
+        if not isinstance(question, str) or not question.strip():
+            problems.append(Diagnostic(where, 0, "error", f"{label}: needs the question id"))
+            continue
+        if action not in RESOLUTION_ACTIONS:
+            message = f"{label}: action must be one of {', '.join(RESOLUTION_ACTIONS)}, not {action!r}"
+            problems.append(Diagnostic(where, 0, "error", message))
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            problems.append(Diagnostic(where, 0, "error", f"{label}: needs a reason"))
+            continue
+        if question.strip() in found:
+            problems.append(Diagnostic(where, 0, "error", f"{label}: the question is resolved twice"))
+            continue
+        found[question.strip()] = Resolution(question.strip(), str(action), reason.strip())
+    return tuple(found.values())

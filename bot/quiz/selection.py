@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.quiz.model import Question, QuestionKind
@@ -66,14 +66,17 @@ def choose_daily(
     seed: int | str,
     share: float = 1.0,
     weights: Mapping[str, float] | None = None,
+    excluded: Collection[str] = frozenset(),
 ) -> Question | None:
     """The next daily question, or None when there is nothing to ask.
 
     `weights` are the exam domains' weights (content/exam.yaml); without them every question is in one
     domain. `share` is the part of each domain's units a channel sees before they may repeat.
+    `excluded` are ids never to post (questions reported by enough people, until resolved).
     """
-    exam = [q for q in questions if q.on_exam]
-    pool = sorted(exam or questions, key=lambda q: q.id)  # input order must not change the draw
+    askable = [q for q in questions if q.id not in excluded]
+    exam = [q for q in askable if q.on_exam]
+    pool = sorted(exam or askable, key=lambda q: q.id)  # input order must not change the draw
     if not pool:
         return None
     by_id = {q.id: q for q in questions}

@@ -23,6 +23,7 @@ from bot.stats.calendar import iso_week
 from bot.stats.schedule import Schedule
 from bot.storage.daily import DailyLedger, PostResults, claim_report, release_report
 from bot.storage.errors import StorageError
+from bot.storage.flags import FlagStore
 from bot.storage.subscriptions import ChannelSchedule, Subscriptions
 from bot.usecases.stats import StatsService
 
@@ -43,6 +44,7 @@ class ChannelJobs:
     sleep: Sleep
     grace: timedelta = timedelta(hours=2)
     weights: Mapping[str, float] = field(default_factory=dict)  # exam domains' weights (content/exam.yaml)
+    flags: FlagStore | None = None  # reports: questions enough people reported are not posted
     on_reveal_due: Callable[[int, datetime], None] = field(default=lambda post_id, at: None)
     known: dict[int, ChannelSchedule] = field(default_factory=dict)  # refreshed by the runner's sync
     database_concurrency: int = 8
@@ -79,8 +81,13 @@ class ChannelJobs:
         # below is not, so a channel whose platform hangs takes one slot from no one.
         async with self._database_slots:
             history = await self.ledger.history(channel_id)
+            withdrawn = await self.flags.withdrawn() if self.flags is not None else set()
             question = choose_daily(
-                self.bank.questions, history, seed=f"{channel_id}", weights=self.weights or None
+                self.bank.questions,
+                history,
+                seed=f"{channel_id}",
+                weights=self.weights or None,
+                excluded=withdrawn,
             )
             if question is None:
                 return "skipped"

@@ -12,6 +12,7 @@ from bot.stats.schedule import Schedule
 from bot.storage.daily import PostResults
 from bot.usecases.choices import answer_line, asked, choice_notes, picks_for
 from bot.usecases.daily import daily_value
+from bot.usecases.flags import flag_choice
 from bot.usecases.reports import percent
 
 WHO_LIMIT = 30
@@ -38,6 +39,7 @@ def daily_question(
         picks=picks_for(question, daily_value(post_id, PICKS_SLOT, question.id), messages),
         footer=footer,
         private=False,
+        flag=flag_choice(question.id, messages),
     )
 
 
@@ -68,6 +70,7 @@ def reveal(question: Question, results: PostResults, messages: Messages) -> Repl
         private=False,
         note_id=question.source.id,
         revealed_answers=question.answers,
+        flag=flag_choice(question.id, messages),
     )
 
 

@@ -233,3 +233,31 @@ class ExamAnswer(Base):
     choices: Mapped[str] = mapped_column(String(PICKS_LENGTH))  # '2', or '1,3' for multiple response
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionReport(Base):
+    """Someone reported a problem with a question; one report per person per question (a second one
+    replaces the reason and the time)."""
+
+    __tablename__ = "question_reports"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionResolution(Base):
+    """A resolution of content/quiz.yaml as the bot first read it: reports older than a `keep` no
+    longer count. The file is the source of truth; this remembers since when each line stands."""
+
+    __tablename__ = "question_resolutions"
+
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(500))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

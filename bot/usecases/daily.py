@@ -14,6 +14,7 @@ from bot.replies import Reply, ReplyKind
 from bot.storage.daily import DailyLedger
 from bot.storage.refs import UserRef
 from bot.usecases.choices import answer_line, feedback, miscounted, numbered
+from bot.usecases.flags import flag_choice
 
 _VALUE = "daily:{post}:{index}:{question}"  # the question id guards against a stale button
 
@@ -114,4 +115,11 @@ def feedback_reply(outcome: DailyAnswer, messages: Messages) -> Reply:
         first = messages("daily.already", picks=numbered(question, outcome.picks))
         return Reply(body=first, kind=ReplyKind.INFO)
     verdict, body, notes = feedback(question, question.grade(outcome.picks), messages)
-    return Reply(title=verdict, body=body, fields=notes, kind=ReplyKind.ANSWER, note_id=question.source.id)
+    return Reply(
+        title=verdict,
+        body=body,
+        fields=notes,
+        kind=ReplyKind.ANSWER,
+        note_id=question.source.id,
+        flag=flag_choice(question.id, messages),
+    )

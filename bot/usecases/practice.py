@@ -19,6 +19,7 @@ from bot.search.text import normalize
 from bot.usecases.choices import asked, feedback, miscounted, picks_for
 from bot.usecases.daily import parse_daily_value
 from bot.usecases.exam import parse_exam_value
+from bot.usecases.flags import flag_choice
 from bot.usecases.stats import user_of
 
 CHOICE_VALUE = "practice:{question}:{index}"
@@ -45,6 +46,7 @@ def question_reply(question: Question, messages: Messages) -> Reply:
         if question.multiple
         else messages("quiz.pick"),
         kind=ReplyKind.INFO,
+        flag=flag_choice(question.id, messages),
     )
 
 
@@ -58,6 +60,7 @@ def result_reply(result: PracticeResult, messages: Messages) -> Reply:
         footer=messages("quiz.next_review", when=format_time(result.next_due)),
         kind=ReplyKind.ANSWER,
         note_id=question.source.id,
+        flag=flag_choice(question.id, messages),
     )
 
 

@@ -6,6 +6,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from bot.clip import clip
 from bot.i18n import Messages
 from bot.quiz.bank import QuestionBank
 from bot.quiz.readiness import TARGET, Readiness
@@ -18,6 +19,7 @@ from bot.storage.stats import StreakHolder, UserSummary, WeekData
 WEAKEST = 3
 MIN_ANSWERS_TO_JUDGE = 2
 MIN_WEEK_ANSWERS = 3  # a domain's week is judged on at least this many answers
+HARDEST_MIN_ANSWERS = 3  # the week's hardest question is named only among posts this many answered
 
 
 def percent(correct: int, answers: int) -> str:
@@ -191,6 +193,9 @@ def weekly_report(
         delta = round(100 * this.correct / this.answers - 100 * last.correct / last.answers)
         key = "report.change_up" if delta > 0 else "report.change_down" if delta < 0 else "report.change_same"
         body.append(messages(key, points=abs(delta)))
+    hardest = hardest_question(this, bank, messages)
+    if hardest:
+        body.append(hardest)
     fields: list[Field] = []
     if top:
         lines = [
@@ -229,6 +234,23 @@ def weekly_report(
             )
         )
     return Reply(title=title, body="\n".join(body), fields=tuple(fields), private=False)
+
+
+def hardest_question(week: WeekData, bank: QuestionBank, messages: Messages) -> str | None:
+    """One line naming the week's post with the lowest share correct, among those with at least
+    HARDEST_MIN_ANSWERS answers (the earliest on a tie), or None."""
+    judged = [d for d in week.days if d.answers >= HARDEST_MIN_ANSWERS and bank.get(d.question_id)]
+    if not judged:
+        return None
+    day = min(judged, key=lambda d: (d.correct / d.answers, d.local_date))
+    question = bank.get(day.question_id)
+    assert question is not None
+    return messages(
+        "report.hardest",
+        prompt=clip(" ".join(question.prompt.split()), 80),
+        accuracy=percent(day.correct, day.answers),
+        answers=day.answers,
+    )
 
 
 _PYPLOT = threading.Lock()  # pyplot keeps global state: one chart at a time, whichever thread draws it
