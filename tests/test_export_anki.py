@@ -112,7 +112,8 @@ def test_the_whole_bank_becomes_one_note_and_one_card_per_question(bank: Any, op
         assert qid == q.id and kind == q.kind.value and link == "" and domains == ""
         assert text_of(prompt) == q.prompt
         assert listed(choices) == list(q.choices)
-        assert [text_of(line) for line in answer.split("<br>")] == [f"{i + 1}. {q.choices[i]}" for i in q.answers]
+        right = [f"{i + 1}. {q.choices[i]}" for i in q.answers]
+        assert [text_of(line) for line in answer.split("<br>")] == right
         assert text_of(explanation) == q.explanation
         assert text_of(source) == " › ".join(q.source.path)
     # Japanese survives the round trip (the bank is mostly Japanese).

@@ -48,7 +48,8 @@ def test_every_question_obeys_the_rules(bank: QuestionBank, content: Content) ->
         assert _key(q.prompt) not in prompts, q.id
         prompts.add(_key(q.prompt))
         deck = decks[q.source.file]
-        nodes = {i: n for d in decks.values() for i, n in d.nodes.items()}  # a curated one may cite both decks
+        # A curated question may cite both decks.
+        nodes = {i: n for d in decks.values() for i, n in d.nodes.items()}
         for cited in q.cites:
             assert nodes[cited].kind is NodeKind.FACT, (q.id, cited)  # never WIP or reference bullets
         assert q.explanation and q.source.path[-1] == deck[q.source.id].text

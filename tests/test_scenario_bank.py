@@ -11,14 +11,15 @@ from collections import Counter
 from bot.content import Content
 from bot.quiz.model import Question, QuestionKind
 
-# The stem names the one criterion the answer wins on (question-writing.md: "The question names one criterion").
+# The stem names the one criterion the answer wins on (question-writing.md).
 QUALIFIER = re.compile(
     "運用上の負荷が最も少ない|運用負荷が最も|最もコスト効率|コストが最も|ダウンタイムなし|ダウンタイムを伴わず"
     "|ダウンタイムが発生しない|最も迅速|最も速く|影響範囲が最も小さい|最小限の|最も少ない|最も安全|最小の権限|最も低い"
 )
 # Names AWS has replaced or retired; a scenario uses the current one.
 OLD_NAMES = re.compile(
-    r"CloudWatch Events|CloudWatch イベント|Classic Load Balancer|起動設定|launch configuration|OpsWorks|CodeStar",
+    r"CloudWatch Events|CloudWatch イベント|Classic Load Balancer|起動設定|launch configuration"
+    r"|OpsWorks|CodeStar",
     re.IGNORECASE,
 )
 
