@@ -37,6 +37,7 @@ from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 from bot.usecases.daily import DailyAnswerService, feedback_reply
 from bot.usecases.exam import ExamService, NoteLink, exam_handlers
+from bot.usecases.export import ExportService, export_handlers
 from bot.usecases.practice import practice_handlers
 from bot.usecases.schedule import schedule_handlers
 from bot.usecases.stats import StatsService, stats_handlers, user_of
@@ -134,6 +135,8 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
         ExamStore(db),
     )
     core.dispatcher.handlers.update(stats_handlers(stats))
+    export = ExportService(MemoryQueries(db), core.bank, clock, settings.timezone, _note_link(core.engine))
+    core.dispatcher.handlers.update(export_handlers(export))
     core.db, core.ledger, core.stats = db, ledger, stats
     events = EventLog(db)
 

@@ -90,6 +90,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("answer", ("ans", "回答", "答え"), "/dop answer 2"),
     Subcommand("exam", ("mock", "模試", "模擬試験", "試験"), "/dop exam 20"),
     Subcommand("stats", ("stat", "成績", "記録"), "/dop stats"),
+    Subcommand("export", ("anki", "エクスポート", "書き出し"), "/dop export"),
     Subcommand("report", ("レポート", "週報"), "/dop report"),
     Subcommand("subscribe", ("sub", "購読", "配信"), "/dop subscribe 09:00 Asia/Tokyo mon-fri"),
     Subcommand("unsubscribe", ("unsub", "購読解除", "配信停止"), "/dop unsubscribe"),

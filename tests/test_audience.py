@@ -28,6 +28,7 @@ USES = {
     "review": "review",
     "exam": "exam 3",
     "stats": "stats",
+    "export": "export",
     "report": "report",
     "subscribe": "subscribe 09:00 Asia/Tokyo mon-fri",
     "schedule": "schedule",
