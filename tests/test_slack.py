@@ -311,7 +311,9 @@ def test_the_manifest_declares_what_the_app_uses() -> None:
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/dop" and command["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "files:write", "users:read"} <= scopes  # post, upload, admin check
+    # post, upload (the chart; the export into a DM, which im:write opens), the admin check
+    assert {"commands", "chat:write", "files:write", "im:write", "users:read"} <= scopes
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # where the DM shows
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
@@ -483,3 +485,51 @@ async def test_a_mock_exam_is_private_and_its_buttons_move_it_on_without_feedbac
     assert await rig.click(second_values[0], "U1", "5.2") == 200
     replies = await rig.fake.wait_for("response_url", 3)
     assert "模擬試験の結果" in _text(replies[2].body) and "推定スコア" in _text(replies[2].body)
+
+
+async def test_export_sends_the_deck_to_the_person_s_dm_and_says_so_privately(rig: SlackRig) -> None:
+    from tests.anki import open_deck
+
+    assert await rig.command("export") == 200
+    [nothing] = await rig.fake.wait_for("response_url")
+    assert nothing.body["response_type"] == "ephemeral" and "いまデッキにする問題はありません" in _text(
+        nothing.body
+    )
+    assert not rig.fake.named("conversations.open")  # no file, no DM
+
+    question = next(q for q in rig.core.bank.questions if not q.multiple)
+    await rig.core.practice.answer("slack:U1", question.id, (question.answer + 1) % len(question.choices))
+    assert await rig.command("export") == 200
+    [_, said] = await rig.fake.wait_for("response_url", 2)
+    assert said.body["response_type"] == "ephemeral"
+    assert "1問をデッキ" in _text(said.body) and "DM" in _text(said.body)
+    steps = [c.path for c in rig.fake.calls if c.path not in ("auth.test", "response_url")]
+    assert steps == [
+        "conversations.open",
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
+    assert rig.fake.named("conversations.open")[0].body["users"] == "U1"
+    complete = rig.fake.named("files.completeUploadExternal")[0].body
+    assert complete["channel_id"] == "DU1" and complete["files"][0]["title"] == "dop-2026-11-30.apkg"
+    deck = open_deck(rig.fake.uploads[complete["files"][0]["id"]])
+    [(question_id, (fields, tags))] = deck.notes().items()
+    assert question_id == question.id and "missed" in tags and fields["Explanation"]
+    assert deck.card(question.id)["type"] == 1  # the card's learning state came along
+
+
+async def test_an_export_slack_refuses_to_deliver_gets_an_apology_not_a_traceback(
+    rig: SlackRig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    question = next(q for q in rig.core.bank.questions if not q.multiple)
+    await rig.core.practice.answer("slack:U1", question.id, (question.answer + 1) % len(question.choices))
+    monkeypatch.setattr(rig.core.dispatcher, "new_error_id", lambda: "e7654321")
+    rig.fake.refuse["conversations.open"] = "missing_scope"
+    assert await rig.command("export") == 200
+    [said] = await rig.fake.wait_for("response_url")
+    shown = _text(said.body)
+    assert said.body["response_type"] == "ephemeral" and "e7654321" in shown
+    assert "missing_scope" not in shown and "Traceback" not in shown and "1問をデッキ" not in shown
+    assert not rig.fake.named("files.getUploadURLExternal")
+    assert "e7654321" in caplog.text and "missing_scope" in caplog.text and "xoxb-test" not in caplog.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -120,7 +120,26 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
             can_manage=manage,
         )
         for reply in await core.dispatcher.handle(text, requester):
+            if reply.attachment is not None and not reply.attachment.mime.startswith("image/"):
+                reply = await send_file(client, requester, reply)
             await respond(**_reply_payload(reply, share_label))
+
+    async def send_file(client: AsyncWebClient, requester: Requester, reply: Reply) -> Reply:
+        """A file for the person alone (`/dop export`): an ephemeral message cannot carry one, so it goes
+        to their DM with the bot, and the reply says so. A refusal becomes an apology with an id."""
+        assert reply.attachment is not None
+        try:
+            opened = await client.conversations_open(users=requester.user_id)
+            await client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                content=reply.attachment.data,
+                filename=reply.attachment.filename,
+                title=reply.attachment.filename,
+            )
+        except Exception as exc:  # Slack refused (a scope, a closed DM) or could not be reached
+            return core.dispatcher.apology(requester, exc, "slack file upload")
+        note = core.dispatcher.messages_for(requester)("slack.file_in_dm")
+        return replace(reply, body=f"{reply.body}\n{note}", attachment=None)
 
     async def answer(body: dict[str, Any], action: dict[str, Any], value: str, respond: Any) -> None:
         """`/dop answer <value>` for the person who clicked; the feedback is theirs alone."""
