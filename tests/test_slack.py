@@ -519,17 +519,26 @@ async def test_export_sends_the_deck_to_the_person_s_dm_and_says_so_privately(ri
     assert deck.card(question.id)["type"] == 1  # the card's learning state came along
 
 
-async def test_an_export_slack_refuses_to_deliver_gets_an_apology_not_a_traceback(
-    rig: SlackRig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+async def test_an_export_slack_refuses_to_deliver_is_said_plainly_and_logged_in_one_line(
+    rig: SlackRig, caplog: pytest.LogCaptureFixture
 ) -> None:
     question = next(q for q in rig.core.bank.questions if not q.multiple)
     await rig.core.practice.answer("slack:U1", question.id, (question.answer + 1) % len(question.choices))
-    monkeypatch.setattr(rig.core.dispatcher, "new_error_id", lambda: "e7654321")
-    rig.fake.refuse["conversations.open"] = "missing_scope"
+    rig.fake.refuse["conversations.open"] = "missing_scope"  # installed before the app asked for im:write
     assert await rig.command("export") == 200
     [said] = await rig.fake.wait_for("response_url")
     shown = _text(said.body)
-    assert said.body["response_type"] == "ephemeral" and "e7654321" in shown
+    assert (
+        said.body["response_type"] == "ephemeral" and "DM に送れませんでした" in shown and "im:write" in shown
+    )
     assert "missing_scope" not in shown and "Traceback" not in shown and "1問をデッキ" not in shown
     assert not rig.fake.named("files.getUploadURLExternal")
-    assert "e7654321" in caplog.text and "missing_scope" in caplog.text and "xoxb-test" not in caplog.text
+    [line] = [r for r in caplog.records if "could not send" in r.getMessage()]
+    assert "missing_scope" in line.getMessage() and line.exc_info is None  # a refusal, not our bug
+    assert "xoxb-test" not in caplog.text
+
+    del rig.fake.refuse["conversations.open"]
+    rig.fake.refuse["files.completeUploadExternal"] = "invalid_channel"
+    assert await rig.command("export") == 200
+    [_, again] = await rig.fake.wait_for("response_url", 2)
+    assert "DM に送れませんでした" in _text(again.body)

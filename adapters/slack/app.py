@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -24,7 +26,7 @@ from adapters.slack.blocks import (
 from adapters.slack.payload import Field, id_at, on_error, requires, selected_values, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
-from bot.replies import Reply, with_picks
+from bot.replies import Reply, ReplyKind, with_picks
 from bot.usecases.lookup import share_reply
 from bot.usecases.schedule import changes_schedule
 
@@ -126,8 +128,9 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
 
     async def send_file(client: AsyncWebClient, requester: Requester, reply: Reply) -> Reply:
         """A file for the person alone (`/dop export`): an ephemeral message cannot carry one, so it goes
-        to their DM with the bot, and the reply says so. A refusal becomes an apology with an id."""
+        to their DM with the bot, and the reply says so; if Slack refuses, the reply says that instead."""
         assert reply.attachment is not None
+        messages = core.dispatcher.messages_for(requester)
         try:
             opened = await client.conversations_open(users=requester.user_id)
             await client.files_upload_v2(
@@ -136,10 +139,16 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
                 filename=reply.attachment.filename,
                 title=reply.attachment.filename,
             )
-        except Exception as exc:  # Slack refused (a scope, a closed DM) or could not be reached
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            # Slack refused (a missing scope, a closed DM) or could not be reached: no bug of ours.
+            cause = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning(
+                "could not send %s to the DM of %s: %s", reply.attachment.filename, requester.user_id, cause
+            )
+            return Reply(body=messages("slack.file_failed"), kind=ReplyKind.PROBLEM)
+        except Exception as exc:  # our own bug: the log gets the traceback, the person an id to quote
             return core.dispatcher.apology(requester, exc, "slack file upload")
-        note = core.dispatcher.messages_for(requester)("slack.file_in_dm")
-        return replace(reply, body=f"{reply.body}\n{note}", attachment=None)
+        return replace(reply, body=f"{reply.body}\n{messages('slack.file_in_dm')}", attachment=None)
 
     async def answer(body: dict[str, Any], action: dict[str, Any], value: str, respond: Any) -> None:
         """`/dop answer <value>` for the person who clicked; the feedback is theirs alone."""
