@@ -86,9 +86,10 @@ async def test_the_deck_holds_the_missed_and_the_due_with_their_schedule(rig: Ri
     shown = await rig.session.send("/dop export")
     path = rig.files / "dop-2026-11-30.apkg"
     assert (
-        "3問をデッキ「dop-bot DOP-C02::復習」にまとめました（間違えた問題 2問・復習期限の来た問題 2問"
+        "3問をデッキ「dop-bot DOP-C02::復習」にまとめました（間違えた問題 2問・復習期限の来た問題 2問）"
         in shown
     )
+    assert JA("export.overlap") in shown  # q2 is both
     assert "Import any learning progress" in shown and JA("console.saved", path=str(path.resolve())) in shown
     deck = open_deck(path.read_bytes())
     notes = deck.notes()

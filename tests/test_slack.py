@@ -503,6 +503,7 @@ async def test_export_sends_the_deck_to_the_person_s_dm_and_says_so_privately(ri
     [_, said] = await rig.fake.wait_for("response_url", 2)
     assert said.body["response_type"] == "ephemeral"
     assert "1問をデッキ" in _text(said.body) and "DM" in _text(said.body)
+    assert "1問として入っています" not in _text(said.body)  # missed, not due: no overlap to explain
     steps = [c.path for c in rig.fake.calls if c.path not in ("auth.test", "response_url")]
     assert steps == [
         "conversations.open",

@@ -90,6 +90,8 @@ class ExportService:
             due=chosen.count(DUE_TAG),
             deck=messages("export.deck"),
         )
+        if chosen.count(MISSED_TAG) + chosen.count(DUE_TAG) > len(chosen.questions):
+            body += "\n" + messages("export.overlap")
         return Reply(
             title=messages("export.title"),
             body=body,
