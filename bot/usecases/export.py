@@ -6,7 +6,6 @@ keeps for them where Anki can take it (`bot/export/anki.py`). Private: only the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,13 +13,13 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.dispatcher import Handler, Requester
 from bot.i18n import Messages
-from bot.notes.model import Link
 from bot.quiz.bank import QuestionBank
 from bot.quiz.model import Question
 from bot.quiz.practice import StoredCard
 from bot.replies import Attachment, Field, Reply
 from bot.stats.calendar import local_day
 from bot.storage.memory import Memory, MemoryQueries
+from bot.usecases.exam import NoteLink
 from bot.usecases.stats import user_of
 
 APKG_MIME = "application/octet-stream"  # Anki registers no media type of its own
@@ -59,9 +58,6 @@ def select_for_export(memory: Memory, user: str, bank: QuestionBank, now: dateti
         if q.id in memory.cards
     )
     return Selection(questions, {qid: tuple(t) for qid, t in tags.items()}, states)
-
-
-NoteLink = Callable[[str], Link | None]
 
 
 @dataclass
