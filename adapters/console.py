@@ -8,7 +8,8 @@ import contextlib
 import re
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 from adapters.plain import render_text, tolerate_bad_bytes
@@ -28,7 +29,8 @@ class ConsoleSession:
     """One person talking to the bot; `send` returns what the bot would print.
 
     A bare number answers the last question shown (a practice question or the channel's daily one);
-    so do several ('2 4', '2,4') when it is a multiple-response question.
+    so do several ('2 4', '2,4') when it is a multiple-response question. With `files` (a directory),
+    a reply's file (the `/dop export` deck, a chart) is saved there and its path shown.
     """
 
     dispatcher: Dispatcher
@@ -39,6 +41,7 @@ class ConsoleSession:
     )
     last_choices: tuple[Choice, ...] = ()
     last_picks: Picks | None = None
+    files: Path | None = None
 
     @property
     def messages(self) -> Messages:
@@ -60,7 +63,21 @@ class ConsoleSession:
             text = "/dop " + text[1:]
         replies = await self.dispatcher.handle(text, self.requester)
         self.remember(replies)
-        return "\n\n".join(render_text(r, self.messages) for r in replies)
+        return "\n\n".join(self.render(r) for r in replies)
+
+    def render(self, reply: Reply) -> str:
+        if reply.attachment is None or self.files is None:
+            return render_text(reply, self.messages)
+        name = Path(reply.attachment.filename).name  # the core names it; no path may come with the name
+        path = self.files / name
+        try:
+            self.files.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(reply.attachment.data)
+        except OSError as exc:
+            saved = self.messages("console.not_saved", name=name, reason=exc.strerror or type(exc).__name__)
+        else:
+            saved = self.messages("console.saved", path=str(path.resolve()))
+        return render_text(replace(reply, attachment=None), self.messages) + "\n" + saved
 
     def remember(self, replies: list[Reply]) -> None:
         for reply in replies:
@@ -123,9 +140,11 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     messenger: ConsoleMessenger | None = None,
+    files: Path | None = None,
 ) -> None:
-    """Read lines until EOF, /quit or Ctrl-C; prompt only when a person is typing."""
-    session = ConsoleSession(dispatcher)
+    """Read lines until EOF, /quit or Ctrl-C; prompt only when a person is typing. Files the bot
+    sends are saved in `files`."""
+    session = ConsoleSession(dispatcher, files=files)
     if messenger is not None:
         messenger.session = session
     interactive = stdin.isatty()

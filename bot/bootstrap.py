@@ -38,6 +38,7 @@ from bot.storage.stats import StatsQueries
 from bot.storage.subscriptions import Subscriptions
 from bot.usecases.daily import DailyAnswerService, feedback_reply
 from bot.usecases.exam import ExamService, NoteLink, exam_handlers
+from bot.usecases.export import ExportService, export_handlers
 from bot.usecases.flags import flag_handlers
 from bot.usecases.practice import practice_handlers
 from bot.usecases.schedule import schedule_handlers
@@ -137,6 +138,8 @@ async def start_core(settings: Settings, clock: Clock, messenger: Messenger | No
         ExamStore(db),
     )
     core.dispatcher.handlers.update(stats_handlers(stats))
+    export = ExportService(MemoryQueries(db), core.bank, clock, settings.timezone, _note_link(core.engine))
+    core.dispatcher.handlers.update(export_handlers(export))
     core.db, core.ledger, core.stats = db, ledger, stats
     events = EventLog(db)
 

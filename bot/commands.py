@@ -91,6 +91,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("exam", ("mock", "模試", "模擬試験", "試験"), "/dop exam 20"),
     Subcommand("flag", ("報告", "通報"), "/dop flag num-1a2b3c4d5e 選択肢2も正しい"),
     Subcommand("stats", ("stat", "成績", "記録"), "/dop stats"),
+    Subcommand("export", ("anki", "エクスポート", "書き出し"), "/dop export"),
     Subcommand("report", ("レポート", "週報"), "/dop report"),
     Subcommand("subscribe", ("sub", "購読", "配信"), "/dop subscribe 09:00 Asia/Tokyo mon-fri"),
     Subcommand("unsubscribe", ("unsub", "購読解除", "配信停止"), "/dop unsubscribe"),

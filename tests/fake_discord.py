@@ -209,6 +209,7 @@ class Call:
     path: str  # concrete, below /api/v10: "/channels/1300…/messages"
     json_body: Any  # the JSON body (payload_json for multipart); None when there was none
     files: list[tuple[str, int]] = field(default_factory=list)  # (filename, size) of uploads
+    data: list[bytes] = field(default_factory=list, repr=False)  # the bytes of each upload, in order
     route: str = ""  # discord.py's Route.key: "POST /channels/{channel_id}/messages"
     query: dict[str, str] = field(default_factory=dict)
     at: float = 0.0  # time.monotonic() on arrival, to prove a client waited
@@ -261,6 +262,7 @@ class _Request:
     query: dict[str, str]
     body: Any
     files: list[tuple[str, int]]
+    data: list[bytes] = field(default_factory=list)
 
 
 Handler = Callable[[_Request], tuple[int, Any]]
@@ -314,6 +316,7 @@ class FakeDiscord:
     messages: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)  # id → message
     commands: dict[int | None, list[dict[str, Any]]] = field(default_factory=dict, repr=False)  # by guild
     interactions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)  # token → payload
+    uploads: dict[str, bytes] = field(default_factory=dict, repr=False)  # attachment id → its bytes
     ready_count: int = 0  # READY (plus its GUILD_CREATEs) sent, over all connections
     base: str = ""
     _runner: web.AppRunner | None = field(default=None, repr=False)
@@ -330,6 +333,7 @@ class FakeDiscord:
         self._routes = self._route_table()
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         app.router.add_route("*", r"/api/v{version:\d+}/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -359,6 +363,11 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         """The websocket URL (no query; discord.py adds v, encoding and compress)."""
         return self.base.replace("http://", "ws://", 1) + "/gateway"
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        """An attachment's URL: the bytes uploaded for it (Discord serves them from its CDN)."""
+        data = self.uploads.get(request.match_info["attachment_id"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
 
     # ---------------------------------------------------------------- REST plumbing
 
@@ -398,11 +407,13 @@ class FakeDiscord:
         return [(template, _compile(template), handlers) for template, handlers in table]
 
     @staticmethod
-    async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, int]]]:
-        """JSON body, or for multipart the parsed payload_json plus (filename, size) of each file."""
+    async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, int]], list[bytes]]:
+        """JSON body, or for multipart the parsed payload_json plus (filename, size) and the bytes of
+        each file."""
         if request.content_type.startswith("multipart/"):
             body: Any = None
             files: list[tuple[str, int]] = []
+            data_of: list[bytes] = []
             reader = await request.multipart()
             async for part in reader:
                 if not isinstance(part, BodyPartReader):  # nested multipart: Discord has none
@@ -412,11 +423,12 @@ class FakeDiscord:
                     body = json.loads(data)
                 elif part.filename is not None:
                     files.append((part.filename, len(data)))
-            return body, files
+                    data_of.append(bytes(data))
+            return body, files, data_of
         raw = await request.text()
         if not raw:
-            return None, []
-        return (json.loads(raw) if request.content_type == "application/json" else raw), []
+            return None, [], []
+        return (json.loads(raw) if request.content_type == "application/json" else raw), [], []
 
     def _ratelimit_headers(self, route: str, *, remaining: int, reset_after: float) -> dict[str, str]:
         return {
@@ -442,7 +454,7 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         method = request.method
-        body, files = await self._read_body(request)
+        body, files, data = await self._read_body(request)
         route, params, handler, known_path = f"{method} {path}", {}, None, False
         for template, pattern, handlers in self._routes:
             match = pattern.match(path)
@@ -456,6 +468,7 @@ class FakeDiscord:
             path,
             body,
             files,
+            data,
             route=route,
             query=dict(request.query),
             at=time.monotonic(),
@@ -495,7 +508,9 @@ class FakeDiscord:
             if known_path:
                 return 405, {"message": "405: Method Not Allowed", "code": 0}, {}
             return 404, error_body(10003, f"Unknown route {route} (fake_discord has no handler)"), {}
-        status, payload = handler(_Request(call.method, params, call.query, call.json_body, call.files))
+        status, payload = handler(
+            _Request(call.method, params, call.query, call.json_body, call.files, call.data)
+        )
         return status, payload, self._ratelimit_headers(route, remaining=4, reset_after=1.0)
 
     # ---------------------------------------------------------------- REST handlers
@@ -546,6 +561,7 @@ class FakeDiscord:
         channel_id: int | str,
         body: dict[str, Any] | None,
         files: list[tuple[str, int]] | None = None,
+        data: list[bytes] | None = None,
         *,
         flags: int | None = None,
         webhook: bool = False,
@@ -559,7 +575,7 @@ class FakeDiscord:
             components=body.get("components"),
             flags=int(body.get("flags") or 0) if flags is None else flags,
             embeds=body.get("embeds"),
-            attachments=self._attachments(body.get("attachments") or [], files or []),
+            attachments=self._attachments(body.get("attachments") or [], files or [], data or []),
             tts=bool(body.get("tts", False)),
             msg_type=msg_type,
             webhook=webhook,
@@ -567,19 +583,28 @@ class FakeDiscord:
         self.messages[int(message["id"])] = message
         return message
 
-    def _attachments(self, items: list[dict[str, Any]], files: list[tuple[str, int]]) -> list[dict[str, Any]]:
-        """Attachment objects for new uploads: discord.py lists them as {"id": <file index>, "filename"}."""
+    def _attachments(
+        self, items: list[dict[str, Any]], files: list[tuple[str, int]], data: list[bytes]
+    ) -> list[dict[str, Any]]:
+        """Attachment objects for new uploads: discord.py lists them as {"id": <file index>, "filename"}.
+        Each upload's bytes are served at its `url`, as Discord's CDN would."""
         out = []
         for item in items:
             index = int(item.get("id", 0))
             name, size = files[index] if index < len(files) else (item.get("filename", "file"), 0)
             attachment_id = str(snowflake())
+            if index < len(data):
+                self.uploads[attachment_id] = data[index]
             url = f"{self.base}/attachments/{attachment_id}/{name}"
             out.append({"id": attachment_id, "filename": name, "size": size, "url": url, "proxy_url": url})
         return out
 
     def _update_message(
-        self, message: dict[str, Any], body: dict[str, Any] | None, files: list[tuple[str, int]]
+        self,
+        message: dict[str, Any],
+        body: dict[str, Any] | None,
+        files: list[tuple[str, int]],
+        data: list[bytes] | None = None,
     ) -> dict[str, Any]:
         """Apply an edit: only the fields sent change, as on Discord."""
         body = body or {}
@@ -591,12 +616,12 @@ class FakeDiscord:
             existing = {a["id"]: a for a in message["attachments"]}
             kept = [existing[str(a["id"])] for a in body["attachments"] if str(a.get("id")) in existing]
             new = [a for a in body["attachments"] if str(a.get("id")) not in existing]
-            message["attachments"] = kept + self._attachments(new, files)
+            message["attachments"] = kept + self._attachments(new, files, data or [])
         message["edited_timestamp"] = _now_iso()
         return message
 
     def _create_message(self, req: _Request) -> tuple[int, Any]:
-        return 200, self._new_message(req.params["channel_id"], req.body, req.files)
+        return 200, self._new_message(req.params["channel_id"], req.body, req.files, req.data)
 
     def _find_message(self, message_id: str) -> dict[str, Any] | None:
         return self.messages.get(int(message_id)) if message_id.isdigit() else None
@@ -615,7 +640,7 @@ class FakeDiscord:
         message = self._named_message(req)
         if message is None:
             return 404, error_body(10008)
-        self._update_message(message, req.body, req.files)
+        self._update_message(message, req.body, req.files, req.data)
         message["flags"] = int(message.get("flags") or 0) & ~128  # an edit ends "thinking…"
         return 200, message
 
@@ -677,7 +702,9 @@ class FakeDiscord:
         message: dict[str, Any] | None = None
         if response_type == 4:  # CHANNEL_MESSAGE_WITH_SOURCE
             msg_type = 20 if source.get("type", 2) == 2 else 0
-            message = self._new_message(channel_id, data, req.files, webhook=True, msg_type=msg_type)
+            message = self._new_message(
+                channel_id, data, req.files, req.data, webhook=True, msg_type=msg_type
+            )
         elif response_type == 5:  # DEFERRED_CHANNEL_MESSAGE: a "thinking…" message (LOADING, 1<<7)
             flags = int(data.get("flags") or 0) | 128
             message = self._new_message(channel_id, {}, flags=flags, webhook=True, msg_type=20)
@@ -686,7 +713,7 @@ class FakeDiscord:
             message_id = (source.get("message") or {}).get("id", "")
             message = self._find_message(message_id)
             if message is not None and response_type == 7:
-                self._update_message(message, data, req.files)
+                self._update_message(message, data, req.files, req.data)
         if message is not None:
             self._originals[token] = int(message["id"])
             interaction["response_message_id"] = message["id"]
@@ -715,10 +742,12 @@ class FakeDiscord:
         if original is not None and _loading(original):
             asked = int((req.body or {}).get("flags") or 0) & ~64
             kept = int(original["flags"]) & ~128
-            message = self._update_message(original, {**(req.body or {}), "flags": kept | asked}, req.files)
+            message = self._update_message(
+                original, {**(req.body or {}), "flags": kept | asked}, req.files, req.data
+            )
         else:
             channel_id = self.interactions.get(token, {}).get("channel_id", str(CHANNEL_ID))
-            message = self._new_message(channel_id, req.body, req.files, webhook=True)
+            message = self._new_message(channel_id, req.body, req.files, req.data, webhook=True)
         if req.query.get("wait") in ("1", "true", "True"):
             return 200, message
         return 204, None

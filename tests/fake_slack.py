@@ -1,6 +1,8 @@
 """A local stand-in for Slack's Web API and response_url endpoint: records every call, answers like
-Slack does, and can be told to rate-limit a method (429 with Retry-After). `signed_headers` signs a
-request to the app the way Slack does."""
+Slack does, and can be told to rate-limit a method (429 with Retry-After) or refuse it (`ok: false`).
+files_upload_v2's three steps are served, the upload URL included: the bytes are kept by file id
+(`uploads`) and served back at the file's download URL. `signed_headers` signs a request to the app
+the way Slack does."""
 
 from __future__ import annotations
 
@@ -49,10 +51,13 @@ class FakeSlack:
     limited: dict[str, int] = field(default_factory=dict)  # method → how many 429s to send first
     base: str = ""
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes sent to its upload URL
+    refuse: dict[str, str] = field(default_factory=dict)  # method → the error Slack answers it with
     _runner: web.AppRunner | None = None
     _ts: int = 0
     _hooks: int = 0
     _views: int = 0
+    _files: int = 0
 
     async def start(self) -> FakeSlack:
         app = web.Application()
@@ -61,6 +66,7 @@ class FakeSlack:
         app.router.add_post("/response/{token}", self._response)
         app.router.add_post("/{kind:commands|actions}/{team}/{id}/{secret}", self._response)
         app.router.add_post("/upload/{file}", self._upload)
+        app.router.add_get("/files/{file}/{name}", self._download)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)  # its own traffic is not the bot's log
         await self._runner.setup()
@@ -99,6 +105,8 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
+        if method in self.refuse:
+            return web.json_response({"ok": False, "error": self.refuse[method]})
         return web.json_response(self._answer(method, body, bearer), content_type="application/json")
 
     def _answer(self, method: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:
@@ -145,11 +153,26 @@ class FakeSlack:
             user = body.get("user")
             return {"ok": True, "user": {"id": user, "is_admin": user in self.admins, "is_owner": False}}
         if method == "files.getUploadURLExternal":
-            return {"ok": True, "upload_url": f"{self.base}/upload/F1", "file_id": "F1"}
+            self._files += 1
+            file_id = f"F{self._files}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "conversations.open":  # the DM of the bot with a user (`users` is one user id)
+            return {"ok": True, "channel": {"id": f"D{body.get('users')}", "is_im": True}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base.replace("http", "ws") + "/socket"}
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": "F1", "title": "chart"}]}
+            files = body.get("files") or []
+            return {
+                "ok": True,
+                "files": [
+                    {
+                        "id": f["id"],
+                        "title": f.get("title", ""),
+                        "url_private_download": f"{self.base}/files/{f['id']}/{f.get('title', 'file')}",
+                    }
+                    for f in files
+                ],
+            }
         return {"ok": True}
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -176,8 +199,16 @@ class FakeSlack:
         return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
-        self.calls.append(Call("upload", {"size": len(await request.read())}))
+        data = await request.read()
+        file_id = request.match_info["file"]
+        self.uploads[file_id] = data
+        self.calls.append(Call("upload", {"size": len(data), "file": file_id}))
         return web.Response(text="OK")
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's url_private_download: the bytes uploaded for it, as the person would fetch them."""
+        data = self.uploads.get(request.match_info["file"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
 
     def response_url(self, kind: str = "commands", team: str = "T1") -> str:
         """A response_url shaped like Slack's (`https://hooks.slack.com/commands/T…/…/<secret>`), each new."""

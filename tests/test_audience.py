@@ -29,6 +29,7 @@ USES = {
     "exam": "exam 3",
     "flag": "flag cw-detailed-monitoring-scale-out 選択肢2も正しいのでは",
     "stats": "stats",
+    "export": "export",
     "report": "report",
     "subscribe": "subscribe 09:00 Asia/Tokyo mon-fri",
     "schedule": "schedule",

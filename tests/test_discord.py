@@ -770,3 +770,41 @@ async def test_a_mock_exam_is_private_and_its_buttons_move_it_on(rig: DiscordRig
     assert "模擬試験の結果" in text_of(result.json_body)
     stopped = await rig.command("exam", stop=True)
     assert "受験中の模擬試験はありません" in text_of(stopped.json_body)
+
+
+async def test_export_attaches_the_deck_to_a_private_reply_deferred_or_not(rig: DiscordRig) -> None:
+    import aiohttp
+
+    from tests.anki import open_deck
+
+    bridge = rig.client.bridge
+    nothing = await answer(rig.fake, bridge, command_payload("dop", sub("export")))
+    assert nothing.json_body["data"]["flags"] & EPHEMERAL and not nothing.files
+    assert "いまデッキにする問題はありません" in text_of(nothing.json_body)
+
+    question = next(q for q in rig.core.bank.questions if not q.multiple)
+    wrong = (question.answer + 1) % len(question.choices)
+    await rig.core.practice.answer(f"discord:{USER_ID}", question.id, wrong)
+    # Slow: deferred privately, then the "thinking…" becomes the reply with the file (multipart).
+    payload = command_payload("dop", sub("export"))
+    deferred = await answer(rig.fake, bridge, payload, slow="export")
+    assert deferred.json_body["type"] == 5 and deferred.json_body["data"]["flags"] & EPHEMERAL
+    edit = await rig.fake.wait_for(ORIGINAL_EDIT)
+    assert edit.files == [("dop-2026-11-30.apkg", len(edit.data[0]))]
+    message = rig.fake.original(payload["token"])
+    assert message is not None and int(message["flags"]) & EPHEMERAL
+    assert "1問をデッキ" in text_of(message["embeds"])
+    [attachment] = message["attachments"]
+    async with aiohttp.ClientSession() as session, session.get(attachment["url"]) as download:
+        assert download.status == 200
+        deck = open_deck(await download.read())  # what the person downloads
+    [(question_id, (fields, tags))] = deck.notes().items()
+    assert question_id == question.id and "missed" in tags and fields["Explanation"]
+    assert deck.card(question.id)["type"] == 1  # the learning state came along
+
+    # Fast: the file goes with the first response, private too.
+    quick = await answer(rig.fake, bridge, command_payload("dop", sub("export")))
+    assert quick.json_body["type"] == 4 and quick.json_body["data"]["flags"] & EPHEMERAL
+    assert quick.files[0][0] == "dop-2026-11-30.apkg"
+    assert open_deck(quick.data[0]).notes().keys() == {question.id}
+    assert "image" not in quick.json_body["data"]["embeds"][0]  # a file, not a picture

@@ -312,7 +312,9 @@ def test_the_manifest_declares_what_the_app_uses() -> None:
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/dop" and command["url"].endswith("/slack/events")
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "files:write", "users:read"} <= scopes  # post, upload, admin check
+    # post, upload (the chart; the export into a DM, which im:write opens), the admin check
+    assert {"commands", "chat:write", "files:write", "im:write", "users:read"} <= scopes
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # where the DM shows
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
@@ -568,3 +570,61 @@ async def test_a_report_modal_with_mangled_metadata_is_ignored_politely(rig: Sla
         assert await rig.post(urlencode({"payload": json.dumps({**submission, "view": view})})) == 400
     await asyncio.sleep(0.2)
     assert not rig.fake.named("response_url") and not rig.fake.named("chat.postEphemeral")
+
+
+async def test_export_sends_the_deck_to_the_person_s_dm_and_says_so_privately(rig: SlackRig) -> None:
+    from tests.anki import open_deck
+
+    assert await rig.command("export") == 200
+    [nothing] = await rig.fake.wait_for("response_url")
+    assert nothing.body["response_type"] == "ephemeral" and "いまデッキにする問題はありません" in _text(
+        nothing.body
+    )
+    assert not rig.fake.named("conversations.open")  # no file, no DM
+
+    question = next(q for q in rig.core.bank.questions if not q.multiple)
+    await rig.core.practice.answer("slack:U1", question.id, (question.answer + 1) % len(question.choices))
+    assert await rig.command("export") == 200
+    [_, said] = await rig.fake.wait_for("response_url", 2)
+    assert said.body["response_type"] == "ephemeral"
+    assert "1問をデッキ" in _text(said.body) and "DM" in _text(said.body)
+    assert "1問として入っています" not in _text(said.body)  # missed, not due: no overlap to explain
+    steps = [c.path for c in rig.fake.calls if c.path not in ("auth.test", "response_url")]
+    assert steps == [
+        "conversations.open",
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
+    assert rig.fake.named("conversations.open")[0].body["users"] == "U1"
+    complete = rig.fake.named("files.completeUploadExternal")[0].body
+    assert complete["channel_id"] == "DU1" and complete["files"][0]["title"] == "dop-2026-11-30.apkg"
+    deck = open_deck(rig.fake.uploads[complete["files"][0]["id"]])
+    [(question_id, (fields, tags))] = deck.notes().items()
+    assert question_id == question.id and "missed" in tags and fields["Explanation"]
+    assert deck.card(question.id)["type"] == 1  # the card's learning state came along
+
+
+async def test_an_export_slack_refuses_to_deliver_is_said_plainly_and_logged_in_one_line(
+    rig: SlackRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    question = next(q for q in rig.core.bank.questions if not q.multiple)
+    await rig.core.practice.answer("slack:U1", question.id, (question.answer + 1) % len(question.choices))
+    rig.fake.refuse["conversations.open"] = "missing_scope"  # installed before the app asked for im:write
+    assert await rig.command("export") == 200
+    [said] = await rig.fake.wait_for("response_url")
+    shown = _text(said.body)
+    assert (
+        said.body["response_type"] == "ephemeral" and "DM に送れませんでした" in shown and "im:write" in shown
+    )
+    assert "missing_scope" not in shown and "Traceback" not in shown and "1問をデッキ" not in shown
+    assert not rig.fake.named("files.getUploadURLExternal")
+    [line] = [r for r in caplog.records if "could not send" in r.getMessage()]
+    assert "missing_scope" in line.getMessage() and line.exc_info is None  # a refusal, not our bug
+    assert "xoxb-test" not in caplog.text
+
+    del rig.fake.refuse["conversations.open"]
+    rig.fake.refuse["files.completeUploadExternal"] = "invalid_channel"
+    assert await rig.command("export") == 200
+    [_, again] = await rig.fake.wait_for("response_url", 2)
+    assert "DM に送れませんでした" in _text(again.body)

@@ -44,7 +44,7 @@ async def with_database(settings: Settings, args: argparse.Namespace, messages: 
             if core.runner is not None:
                 await core.runner.start()  # /dop subscribe in the console posts here on schedule
             startup.started()
-            await run_console(core.dispatcher, messenger=messenger)
+            await run_console(core.dispatcher, messenger=messenger, files=settings.data_path())
         elif args.command == "db":
             print(messages("storage.upgraded", url=safe_url(settings.database())))
         elif args.command == "report":

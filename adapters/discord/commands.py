@@ -136,6 +136,10 @@ def install_commands(tree: app_commands.CommandTree[Any], bridge: Bridge) -> app
     async def stats(interaction: discord.Interaction[Any]) -> None:
         await bridge.run(interaction, "stats")
 
+    @group.command(name="export", description=_text("cmd.export.help"))
+    async def export(interaction: discord.Interaction[Any]) -> None:
+        await bridge.run(interaction, "export")
+
     @group.command(name="report", description=_text("cmd.report.help"))
     @app_commands.describe(week=_text("discord.option.week"))
     async def report(interaction: discord.Interaction[Any], week: str | None = None) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -28,7 +29,7 @@ from adapters.slack.flags import FLAG_VIEW, FlagContext, flag_modal, reason_of
 from adapters.slack.payload import Field, id_at, on_error, requires, selected_values, text_at
 from bot.bootstrap import Core
 from bot.dispatcher import Requester
-from bot.replies import Reply, with_picks
+from bot.replies import Reply, ReplyKind, with_picks
 from bot.usecases.lookup import share_reply
 from bot.usecases.schedule import changes_schedule
 
@@ -124,7 +125,33 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
             can_manage=manage,
         )
         for reply in await core.dispatcher.handle(text, requester):
+            if reply.attachment is not None and not reply.attachment.mime.startswith("image/"):
+                reply = await send_file(client, requester, reply)
             await respond(**_reply_payload(reply, share_label))
+
+    async def send_file(client: AsyncWebClient, requester: Requester, reply: Reply) -> Reply:
+        """A file for the person alone (`/dop export`): an ephemeral message cannot carry one, so it goes
+        to their DM with the bot, and the reply says so; if Slack refuses, the reply says that instead."""
+        assert reply.attachment is not None
+        messages = core.dispatcher.messages_for(requester)
+        try:
+            opened = await client.conversations_open(users=requester.user_id)
+            await client.files_upload_v2(
+                channel=opened["channel"]["id"],
+                content=reply.attachment.data,
+                filename=reply.attachment.filename,
+                title=reply.attachment.filename,
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            # Slack refused (a missing scope, a closed DM) or could not be reached: no bug of ours.
+            cause = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            log.warning(
+                "could not send %s to the DM of %s: %s", reply.attachment.filename, requester.user_id, cause
+            )
+            return Reply(body=messages("slack.file_failed"), kind=ReplyKind.PROBLEM)
+        except Exception as exc:  # our own bug: the log gets the traceback, the person an id to quote
+            return core.dispatcher.apology(requester, exc, "slack file upload")
+        return replace(reply, body=f"{reply.body}\n{messages('slack.file_in_dm')}", attachment=None)
 
     async def answer(body: dict[str, Any], action: dict[str, Any], value: str, respond: Any) -> None:
         """`/dop answer <value>` for the person who clicked; the feedback is theirs alone."""

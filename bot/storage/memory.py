@@ -20,10 +20,12 @@ from bot.storage.refs import ChannelRef, UserRef
 
 @dataclass(frozen=True)
 class Memory:
-    """One person's cards (question id → FSRS state) and last answers (question id → LastAnswer)."""
+    """One person's cards (question id → FSRS state, and when each falls due) and last answers
+    (question id → LastAnswer)."""
 
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_answers: dict[str, LastAnswer] = field(default_factory=dict)
+    due: dict[str, datetime] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,10 +52,11 @@ class MemoryQueries:
             if not ids:
                 return found
             cards = await session.execute(
-                select(Card.user_id, Card.question_id, Card.state).where(Card.user_id.in_(ids))
+                select(Card.user_id, Card.question_id, Card.state, Card.due).where(Card.user_id.in_(ids))
             )
-            for uid, question_id, state in cards:
+            for uid, question_id, state, due in cards:
                 found[ids[uid]].cards[question_id] = dict(state)
+                found[ids[uid]].due[question_id] = due
             answers = await session.execute(
                 select(Answer.user_id, Answer.question_id, Answer.correct, Answer.answered_at)
                 .where(Answer.user_id.in_(ids))
