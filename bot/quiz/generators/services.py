@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from bot.notes.model import Deck, Node
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.model import QuestionKind
-from bot.quiz.text import MASK, has_japanese, mask, reads_alone
+from bot.quiz.text import MASK, mask, reads_alone
 from bot.search.text import index_tokens
 
 OVERVIEW_LABELS = ("概要",)
+_HIRAGANA = re.compile(r"[ぁ-ゖ]")
 _TERM = re.compile(r"[A-Za-z][A-Za-z0-9]{3,}|[ァ-ヺー]{4,}")
 _SENTENCE = 20  # characters: shorter bullets are list items, not statements
 # A fact this vague fits several services ('…インスタンスへの接続以外にも様々な機能がある').
@@ -92,8 +93,9 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
             if view.mentions_service(fact.text, service.text) or any(w in fact.text for w in _VAGUE):
                 continue  # 'API実行の記録はCloudTrailを使用' is about two services, not one
             masked = mask(fact.text, names)
-            # 'X-Forwarded-For (XFF)', 'HTTPCode_Backend_2XX, …': a name or a list, no statement to match.
-            if not reads_alone(masked.replace(MASK, ""), minimum=12) or not has_japanese(masked):
+            # 'X-Forwarded-For (XFF)', 'amazon-〇〇-utilsパッケージ': a name or a list, no statement to
+            # match (a statement has hiragana); 'リソースの変更管理が可能': too short to be one service's.
+            if not reads_alone(masked.replace(MASK, ""), minimum=_SENTENCE) or not _HIRAGANA.search(masked):
                 continue
             tokens = index_tokens(masked.replace(MASK, " "))
             similar = {
