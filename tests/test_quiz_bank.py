@@ -327,3 +327,17 @@ def test_confusable_services_come_before_the_category_as_distractors(bank: Quest
     assert xray
     for q in xray:
         assert not any(c.startswith("AWS Code") for c in q.choices), q.id
+
+
+def test_number_blanks_the_sentence_does_not_answer_and_no_calendar_years(bank: QuestionBank) -> None:
+    """'バッチ（?）であれば、半分を…' says 50% in words; '（?）を超えるプロセス(例えば3つの…)' bounds the
+    answer with its example; '（?）2月25日にサポートが終了' asks a date, which is trivia, and the
+    sentence's other date orders the choices."""
+    for q in bank.select(kind="number"):
+        value = parse_choice(q.correct_choice)
+        assert value is not None
+        assert not (value[1] == "年" and value[0] >= 1900), q.id
+        quoted = unicodedata.normalize("NFKC", q.prompt.split("「", 1)[1])
+        if value == (50.0, "%"):
+            assert "半分" not in quoted and "半数" not in quoted, q.id
+        assert "(例えば" not in quoted or not any(c in quoted for c in "0123456789"), q.id
