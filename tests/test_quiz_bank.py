@@ -193,6 +193,13 @@ def test_tells_inside_longer_words_and_in_the_answers_own_service_name(content: 
     assert (
         gives_away(mapping, "マッピングテンプレート", terms, "Amazon API Gateway", glossary) == "マッピング"
     )
+    # A compound name is read in its parts: 'AfterAllowTestTraffic' and 'テストリスナー'.
+    hook = "AWS CodeDeploy の「AfterAllowTestTraffic」の説明として正しいものはどれか。"
+    hooks = ["置き換えタスクセットが作成される前に実行される。", "本番トラフィックを移す前に実行される。"]
+    assert (
+        gives_away(hook, "テストリスナーが送り始めた後に実行される。", hooks, "AWS CodeDeploy", glossary)
+        == "test"
+    )
     # The word in a distractor too tells nothing.
     assert (
         gives_away(
@@ -341,3 +348,10 @@ def test_number_blanks_the_sentence_does_not_answer_and_no_calendar_years(bank: 
         if value == (50.0, "%"):
             assert "半分" not in quoted and "半数" not in quoted, q.id
         assert "(例えば" not in quoted or not any(c in quoted for c in "0123456789"), q.id
+
+
+def test_a_definition_is_a_description_not_a_word(bank: QuestionBank) -> None:
+    """「Manual」 (→ Approval) names a provider; it describes nothing."""
+    for q in bank.select(kind="definition"):
+        quoted = q.prompt.split("「", 1)[1].rstrip("」").replace(MASK, "")
+        assert len(quoted) >= 8, q.id

@@ -62,14 +62,15 @@ def _shared_katakana(prompt: str, answer: str) -> set[str]:
 
 
 def _parts(name: str) -> str:
-    """A service name with its compounds split as well: 'AWS CodeDeploy' → 'aws codedeploy code deploy'."""
+    """A choice with its compounds split as well: 'AWS CodeDeploy' → 'aws codedeploy code deploy',
+    'AWSTemplateFormatVersion' → '… awstemplate format version'."""
     return normalize(f"{name} {_CAMEL.sub(' ', name)}")
 
 
 def repeats(word: str, choice: str, glossary: Glossary, *, names: bool = False) -> bool:
     """Whether a choice carries `word` (a tell `gives_away` found) in some form: offering it as a
     distractor takes the tell away ('Auto Scaling グループ…' with 'AWS Application Auto Scaling')."""
-    folded = _parts(choice) if names else normalize(choice)
+    folded = _parts(choice)
     return any(_has(folded, f) for f in _forms(word, glossary)) or (not word.isascii() and word in folded)
 
 
@@ -87,9 +88,9 @@ def gives_away(
     unless the choices are service `names`, where the answer's own name is exactly what must not
     show ('APIリクエスト' → 'Amazon API Gateway')."""
     own = set() if names else {w for alias in heading_aliases(service) for w in _WORDS.findall(alias)}
-    folded_answer = _parts(answer) if names else normalize(answer)
-    others = [_parts(d) if names else normalize(d) for d in distractors]
-    folded_prompt = normalize(prompt)
+    folded_answer = _parts(answer)
+    others = [_parts(d) for d in distractors]
+    folded_prompt = _parts(prompt)  # 'AfterAllowTestTraffic' asks about a test as well
     words: list[str] = _WORDS.findall(folded_prompt)
     for run in _KATAKANA.findall(folded_prompt):
         words.extend(sorted(_inner_words(run, glossary)))
