@@ -355,3 +355,10 @@ def test_a_definition_is_a_description_not_a_word(bank: QuestionBank) -> None:
     for q in bank.select(kind="definition"):
         quoted = q.prompt.split("「", 1)[1].rstrip("」").replace(MASK, "")
         assert len(quoted) >= 8, q.id
+
+
+def test_a_topic_that_is_another_service_asks_nothing_about_its_parent(bank: QuestionBank) -> None:
+    """CloudWatch Events sits under CloudWatch in the notes; today it is Amazon EventBridge, so its
+    facts are no 'which service' question answered by CloudWatch."""
+    for q in bank.select(kind="service"):
+        assert not (q.correct_choice == "Amazon CloudWatch" and "ルールに一致したイベント" in q.prompt), q.id

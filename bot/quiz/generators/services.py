@@ -9,10 +9,11 @@ from bot.notes.model import Deck, Node
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.model import QuestionKind
 from bot.quiz.text import MASK, mask, reads_alone
-from bot.search.text import index_tokens
+from bot.search.text import index_tokens, normalize
 
 OVERVIEW_LABELS = ("概要",)
 _HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_PARENTHESES = re.compile(r"[（(][^（()）]*[)）]")
 _TERM = re.compile(r"[A-Za-z][A-Za-z0-9]{3,}|[ァ-ヺー]{4,}")
 _SENTENCE = 20  # characters: shorter bullets are list items, not statements
 # A fact this vague fits several services ('…インスタンスへの接続以外にも様々な機能がある').
@@ -46,6 +47,8 @@ def _subject_facts(
     own = {n for name in names for n in _TERM.findall(name.lower())}
     found: list[tuple[Node, str]] = []
     for topic in view.facts(deck, service):
+        if _is_another_service(view, topic.text, service.text):
+            continue  # 'Amazon EventBridge（旧CloudWatch Events）' under CloudWatch: another service's facts
         if topic.text in OVERVIEW_LABELS:
             found.extend((f, "") for f in view.facts(deck, topic) if not view.facts(deck, f))
         elif not view.facts(deck, topic) and topic.text.endswith("。"):
@@ -66,6 +69,12 @@ def _subject_facts(
             ]
             found.extend((f, f"{topic.id}:{i // _PER_SLOT}") for i, f in enumerate(sound))
     return found
+
+
+def _is_another_service(view: NotesView, label: str, heading: str) -> bool:
+    """A topic that is another service under its own name ('Amazon EventBridge（旧CloudWatch Events）')."""
+    bare = normalize(_PARENTHESES.sub("", label)).strip()
+    return any(bare in map(normalize, names) for other, names in view.names_of.items() if other != heading)
 
 
 def _names_inside(text: str, names: set[str]) -> bool:
