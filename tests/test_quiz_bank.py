@@ -200,6 +200,10 @@ def test_tells_inside_longer_words_and_in_the_answers_own_service_name(content: 
         gives_away(hook, "テストリスナーが送り始めた後に実行される。", hooks, "AWS CodeDeploy", glossary)
         == "test"
     )
+    # A Latin word that begins a word of the answer alone: 'Map(辞書)' and 'Mappings'.
+    sections = ["AWSTemplateFormatVersion", "Metadata", "Description"]
+    mappings = "AWS CloudFormation のうち、次の説明に当てはまるものは。\n「条件の指定に使うMap(辞書)」"
+    assert gives_away(mappings, "Mappings", sections, "AWS CloudFormation", glossary) == "map"
     # The word in a distractor too tells nothing.
     assert (
         gives_away(

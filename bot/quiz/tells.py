@@ -100,6 +100,12 @@ def gives_away(
         forms = _forms(word, glossary)
         if any(_has(folded_answer, f) for f in forms) and not any(_has(o, f) for o in others for f in forms):
             return word
+        # 'Map(辞書)' → 'Mappings': a Latin word that begins a word of the answer alone.
+        stem = (
+            re.compile(rf"(?<![a-z0-9]){re.escape(word)}[a-z]") if word.isascii() and len(word) >= 3 else None
+        )
+        if stem and stem.search(folded_answer) and not any(stem.search(o) for o in others):
+            return word
     for shared in sorted(_shared_katakana(folded_prompt, folded_answer)):
         if shared not in own and shared not in _NEVER_DISTINCTIVE and not any(shared in o for o in others):
             return shared
