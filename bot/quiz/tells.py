@@ -106,6 +106,14 @@ def gives_away(
         )
         if stem and stem.search(folded_answer) and not any(stem.search(o) for o in others):
             return word
+    # …and the other way round: 'Mappings' asked, 'Map(辞書)' answered.
+    parts: list[str] = re.findall(r"(?<![a-z0-9])[a-z]{3,}(?![a-z0-9])", folded_answer)
+    for part in dict.fromkeys(parts):
+        if part in _NEVER_DISTINCTIVE or part in own:
+            continue
+        begins = re.compile(rf"(?<![a-z0-9]){re.escape(part)}")
+        if re.search(rf"{begins.pattern}[a-z]", folded_prompt) and not any(begins.search(o) for o in others):
+            return part
     for shared in sorted(_shared_katakana(folded_prompt, folded_answer)):
         if shared not in own and shared not in _NEVER_DISTINCTIVE and not any(shared in o for o in others):
             return shared

@@ -13,6 +13,7 @@ from bot.search.text import index_tokens, normalize
 
 OVERVIEW_LABELS = ("概要",)
 _HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_CODE_LETTERS = re.compile(r"^[A-Z][A-Za-z]{0,2}\s*[:：]")
 _PARENTHESES = re.compile(r"[（(][^（()）]*[)）]")
 _TERM = re.compile(r"[A-Za-z][A-Za-z0-9]{3,}|[ァ-ヺー]{4,}")
 _SENTENCE = 20  # characters: shorter bullets are list items, not statements
@@ -21,7 +22,7 @@ _VAGUE = ("様々な", "さまざまな", "いろいろ", "色々", "以外に�
 # A feature's term is used by at most this many services: 'ResourceSignal', 'レプリカノード', not
 # 'トラフィック' or 'サーバー', which leave 'トラフィック変化に応じたスループット向上' open to several.
 _DISTINCTIVE = 2
-_PER_SLOT = 5  # a topic gives one question for each five facts it could be asked from
+_PER_SLOT = 4  # a topic gives one question for each four facts it could be asked from
 _SIMILAR = 0.5  # share of a fact's tokens another service's fact may hold before it is 'the same fact'
 
 
@@ -54,7 +55,7 @@ def _subject_facts(
         elif not view.facts(deck, topic) and topic.text.endswith("。"):
             found.append((topic, ""))
         else:
-            # One per slot of five facts: the bank asks about a topic, not about every line of it, and
+            # One per slot of four facts: the bank asks about a topic, not about every line of it, and
             # takes the next fact of the slot when one cannot be asked (a tell, too vague…).
             sound = [
                 f
@@ -105,6 +106,10 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
             # 'X-Forwarded-For (XFF)', 'amazon-〇〇-utilsパッケージ': a name or a list, no statement to
             # match (a statement has hiragana); 'リソースの変更管理が可能': too short to be one service's.
             if not reads_alone(masked.replace(MASK, ""), minimum=_SENTENCE) or not _HIRAGANA.search(masked):
+                continue
+            # '…があふれた場合': a condition, not a statement; 'Z: Hz. 高クロック…': an instance family
+            # letter, which any description of a machine would give to EC2.
+            if masked.rstrip("。").endswith("場合") or _CODE_LETTERS.match(masked):
                 continue
             tokens = index_tokens(masked.replace(MASK, " "))
             similar = {
