@@ -162,7 +162,61 @@ def test_no_prompt_shares_a_distinctive_word_with_the_right_choice_alone(
         if q.kind is QuestionKind.SCENARIO:
             continue
         others = [c for i, c in enumerate(q.choices) if i != q.answer]
-        assert gives_away(q.prompt, q.correct_choice, others, q.service, content.glossary) == "", q.id
+        names = q.choice_type == "service"
+        assert (
+            gives_away(q.prompt, q.correct_choice, others, q.service, content.glossary, names=names) == ""
+        ), q.id
+
+
+def test_tells_inside_longer_words_and_in_the_answers_own_service_name(content: Content) -> None:
+    """The hand-read sample of 2026-12-02 (seed 41203) found tells the word match missed."""
+    glossary = content.glossary
+    services = ["Amazon EventBridge", "Elastic Load Balancing (ELB)", "AWS Step Functions"]
+    api = "次の説明に当てはまるAWSサービスはどれか。\n「APIリクエストがエッジにルーティングされる。」"
+    # When the choices are services, a word of the answer's own name is the tell ('API' → API Gateway)…
+    assert (
+        gives_away(api, "Amazon API Gateway", services, "Amazon API Gateway", glossary, names=True) == "api"
+    )
+    # …also inside a compound name and a longer katakana word ('ビルドスペック' holds 'ビルド' → CodeBuild).
+    build = (
+        "次の説明に当てはまるAWSサービスはどれか。\n「ビルドスペックは、〇〇がビルドコマンドをまとめたもの」"
+    )
+    code = ["AWS CodeCommit", "AWS CodePipeline", "AWS CodeDeploy"]
+    assert gives_away(build, "AWS CodeBuild", code, "AWS CodeBuild", glossary, names=True)
+    # A katakana word inside a longer one: 'キャパシティモード' and 'モード',
+    # 'データマッピング' and 'マッピングテンプレート'.
+    mode = "Amazon DynamoDB の「キャパシティモード」の説明として正しいものはどれか。"
+    others = ["テーブル全体をスキャンする", "追加でソートキーを増やす", "インメモリキャッシュ"]
+    assert gives_away(
+        mode, "プロビジョンドとオンデマンドの2種類のモードがある。", others, "Amazon DynamoDB", glossary
+    )
+    mapping = "Amazon API Gateway のうち、次の説明に当てはまるものは。\n「データマッピングをする」"
+    terms = ["ステージ", "デプロイステージ", "タイムアウト"]
+    assert (
+        gives_away(mapping, "マッピングテンプレート", terms, "Amazon API Gateway", glossary) == "マッピング"
+    )
+    # A compound name is read in its parts: 'AfterAllowTestTraffic' and 'テストリスナー'.
+    hook = "AWS CodeDeploy の「AfterAllowTestTraffic」の説明として正しいものはどれか。"
+    hooks = ["置き換えタスクセットが作成される前に実行される。", "本番トラフィックを移す前に実行される。"]
+    assert (
+        gives_away(hook, "テストリスナーが送り始めた後に実行される。", hooks, "AWS CodeDeploy", glossary)
+        == "test"
+    )
+    # A Latin word that begins a word of the answer alone: 'Map(辞書)' and 'Mappings'.
+    sections = ["AWSTemplateFormatVersion", "Metadata", "Description"]
+    mappings = "AWS CloudFormation のうち、次の説明に当てはまるものは。\n「条件の指定に使うMap(辞書)」"
+    assert gives_away(mappings, "Mappings", sections, "AWS CloudFormation", glossary) == "map"
+    # …and the other way round: 'Mappings' asked, 'Map(辞書)' answered.
+    asked = "AWS CloudFormation の「Mappings」の説明として正しいものはどれか。"
+    described = ["テンプレートに関する追加情報", "バージョンを記述", "コメントを記述"]
+    assert gives_away(asked, "条件の指定に使うMap(辞書)", described, "AWS CloudFormation", glossary) == "map"
+    # The word in a distractor too tells nothing.
+    assert (
+        gives_away(
+            mapping, "マッピングテンプレート", [*terms[:2], "静的マッピング"], "Amazon API Gateway", glossary
+        )
+        == ""
+    )
 
 
 def test_tells_are_found_across_scripts_and_names_of_the_service_are_not_tells(content: Content) -> None:
@@ -234,3 +288,91 @@ def test_a_list_gives_at_most_its_share_and_prompts_keep_only_service_and_topic(
             context = q.prompt.split("\n")[0].split(" のうち")[0].split(" の「")[0]
             assert context.count("›") <= 2, q.id  # service › topic (› the label the fact hangs on)
             assert "以下" not in context and "通り" not in context, q.id
+
+
+def test_no_generated_question_points_at_a_bullet_the_reader_cannot_see(bank: QuestionBank) -> None:
+    """'プロジェクトのソースコードに上記を同梱する' asks about something the question never shows."""
+    for q in bank.questions:
+        if q.kind is not QuestionKind.SCENARIO:
+            for text in (q.prompt, *q.choices):
+                assert not any(word in text for word in ("上記", "下記", "前述", "後述", "上述")), q.id
+
+
+def test_which_service_questions_quote_a_statement_with_a_distinctive_term(
+    bank: QuestionBank, content: Content
+) -> None:
+    """Not a bare name or list ('X-Forwarded-For (XFF)', 'HTTPCode_Backend_2XX, …'), and not a sentence
+    any service could say ('トラフィック変化に応じたスループット向上を行うことができる。')."""
+    import re
+
+    services = bank.select(kind="service")
+    for q in services:
+        statement = q.prompt.split("「", 1)[1].rstrip("」").replace(MASK, "")
+        assert re.search("[ぁ-ゖ]", statement) and len(statement) >= 20, q.id  # 'リソースの変更管理が可能'
+    short = (
+        "リソースの変更管理が可能",
+        "運用や監視にも使用することができる。",
+        "amazon-〇〇-utilsパッケージ",
+    )
+    quoted = {q.prompt.split("「", 1)[1] for q in services}
+    assert not any(
+        text.startswith(("X-Forwarded-For", "HTTPCode_Backend_2XX", "トラフィック変化")) for text in quoted
+    )
+    assert not any("Webサーバーとの直接的なTCP通信" in text for text in quoted)
+    assert not any(text.startswith(short) for text in quoted)
+    # A condition ('…があふれた場合') is no statement; an instance family letter ('Z: Hz. 高クロック…')
+    # would make any description of a machine EC2's.
+    assert not any(re.sub("[」。]+$", "", text).endswith("場合") for text in quoted)
+    assert not any(re.match(r"[A-Z][A-Za-z]{0,2}\s*[:：]", text) for text in quoted)
+
+
+def test_a_topic_gives_one_which_service_question_per_four_facts(
+    bank: QuestionBank, content: Content
+) -> None:
+    decks = {d.source: d for d in corrected(content.decks, content.errata)[0]}
+    per_topic: Counter[tuple[str, str]] = Counter()
+    for q in bank.select(kind="service"):
+        deck = decks[q.source.file]
+        chain = [n for n in deck.ancestors(q.source.id) if n.kind is NodeKind.FACT]
+        if chain and chain[0].text != "概要":  # a fact under a topic, not an overview bullet
+            per_topic[(q.source.file, chain[0].id)] += 1
+    for (file, topic), count in per_topic.items():
+        facts = sum(1 for n in decks[file].descendants(topic) if n.is_fact)
+        assert count <= 1 + facts // 4, (topic, count, facts)
+    assert max(per_topic.values()) >= 2  # a long topic may give a second one
+
+
+def test_confusable_services_come_before_the_category_as_distractors(bank: QuestionBank) -> None:
+    """X-Ray is filed under Developer Tools; CodeCommit or CodeBuild beside it are no distractors."""
+    xray = [q for q in bank.select(kind="service") if q.correct_choice == "AWS X-Ray"]
+    assert xray
+    for q in xray:
+        assert not any(c.startswith("AWS Code") for c in q.choices), q.id
+
+
+def test_number_blanks_the_sentence_does_not_answer_and_no_calendar_years(bank: QuestionBank) -> None:
+    """'バッチ（?）であれば、半分を…' says 50% in words; '（?）を超えるプロセス(例えば3つの…)' bounds the
+    answer with its example; '（?）2月25日にサポートが終了' asks a date, which is trivia, and the
+    sentence's other date orders the choices."""
+    for q in bank.select(kind="number"):
+        value = parse_choice(q.correct_choice)
+        assert value is not None
+        assert not (value[1] == "年" and value[0] >= 1900), q.id
+        quoted = unicodedata.normalize("NFKC", q.prompt.split("「", 1)[1])
+        if value == (50.0, "%"):
+            assert "半分" not in quoted and "半数" not in quoted, q.id
+        assert "(例えば" not in quoted or not any(c in quoted for c in "0123456789"), q.id
+
+
+def test_a_definition_is_a_description_not_a_word(bank: QuestionBank) -> None:
+    """「Manual」 (→ Approval) names a provider; it describes nothing."""
+    for q in bank.select(kind="definition"):
+        quoted = q.prompt.split("「", 1)[1].rstrip("」").replace(MASK, "")
+        assert len(quoted) >= 8, q.id
+
+
+def test_a_topic_that_is_another_service_asks_nothing_about_its_parent(bank: QuestionBank) -> None:
+    """CloudWatch Events sits under CloudWatch in the notes; today it is Amazon EventBridge, so its
+    facts are no 'which service' question answered by CloudWatch."""
+    for q in bank.select(kind="service"):
+        assert not (q.correct_choice == "Amazon CloudWatch" and "ルールに一致したイベント" in q.prompt), q.id

@@ -18,7 +18,7 @@ from bot.quiz.curated import CuratedQuestion
 from bot.quiz.drafts import Draft, NotesView
 from bot.quiz.generators import GENERATORS
 from bot.quiz.model import Question, QuestionKind, Source
-from bot.quiz.tells import gives_away
+from bot.quiz.tells import gives_away, repeats
 from bot.quiz.text import contains, same_choice_key
 from bot.quiz.validate import question_problems
 from bot.search.glossary import Glossary
@@ -56,12 +56,12 @@ def _service_of(deck: Deck, node_id: str) -> tuple[str, str]:
     return service.text, category
 
 
-def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
-    """A question, or the reason the draft cannot become one."""
+def _distractors(draft: Draft, candidates: Iterable[str]) -> list[str]:
+    """The first CHOICES - 1 candidates that are neither the answer, nor also right, nor in the prompt."""
     taken: list[str] = []
     keys = {same_choice_key(draft.answer)}
     ruled_out = {same_choice_key(x) for x in draft.also_right}
-    for candidate in draft.distractors:
+    for candidate in candidates:
         key = same_choice_key(candidate)
         if key in keys or key in ruled_out or contains(draft.prompt, candidate):
             continue
@@ -69,11 +69,23 @@ def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
         taken.append(candidate)
         if len(taken) == CHOICES - 1:
             break
+    return taken
+
+
+def _from_draft(draft: Draft, glossary: Glossary) -> Question | str:
+    """A question, or the reason the draft cannot become one."""
+    taken = _distractors(draft, draft.distractors)
     if len(taken) < CHOICES - 1:
         return "too few distractors"
     service, category = _service_of(draft.deck, draft.source.id)
-    if gives_away(draft.prompt, draft.answer, taken, service, glossary):
-        return "the prompt gives the answer away"
+    names = draft.choice_type == "service"
+    tell = gives_away(draft.prompt, draft.answer, taken, service, glossary, names=names)
+    if tell:
+        # Offer first the distractors that repeat the word too: then it tells nothing.
+        sharing = [d for d in draft.distractors if repeats(tell, d, glossary, names=names)]
+        taken = _distractors(draft, [*sharing, *draft.distractors])
+        if gives_away(draft.prompt, draft.answer, taken, service, glossary, names=names):
+            return "the prompt gives the answer away"
     qid = question_id(draft.kind, draft.source.id, draft.key)
     choices, answer = shuffled(qid, draft.answer, taken)
     return Question(
@@ -149,6 +161,10 @@ def build_bank(
     prompts: set[str] = set()
     ids: set[str] = set()
     candidates: list[Question | str] = [_from_draft(d, view.glossary) for d in drafts]
+    slots = {
+        c.id: d.slot for c, d in zip(candidates, drafts, strict=True) if d.slot and not isinstance(c, str)
+    }
+    filled: set[str] = set()
     candidates.extend(
         "cites a note with an erratum"
         if left_out.intersection(n.id for n in c.notes)
@@ -175,6 +191,12 @@ def build_bank(
         if prompt_key in prompts or candidate.id in ids:
             dropped["same prompt as another question"] += 1
             continue
+        slot = slots.get(candidate.id, "")
+        if slot in filled:
+            dropped["another fact of its topic is asked"] += 1
+            continue
+        if slot:
+            filled.add(slot)
         prompts.add(prompt_key)
         ids.add(candidate.id)
         kept.append(candidate)

@@ -29,6 +29,8 @@ class Draft:
     distractors: tuple[str, ...]
     choice_type: str
     also_right: frozenset[str] = frozenset()
+    # Drafts that share a slot are alternatives (facts of one topic): the bank keeps the first sound one.
+    slot: str = ""
 
 
 @dataclass
@@ -79,12 +81,14 @@ class NotesView:
         return [n for n in deck.fact_children(node.id) if n.id not in self.left_out]
 
     def distractor_services(self, heading: str) -> list[str]:
-        """Same category first, then services people confuse with it, then the rest in deck order."""
+        """Services people confuse with it first (content/quiz.yaml says which: X-Ray with CloudWatch
+        and CloudTrail, not with the Code* services of its category), then the same category, then
+        the rest in deck order."""
         category = self.category_of.get(heading, "")
         same = [h for h in self.headings() if h != heading and self.category_of.get(h) == category]
         confused = [h for h in self.config.confusable_with(heading) if h in self.category_of]
         rest = [h for h in self.headings() if h != heading]
-        return list(dict.fromkeys([*same, *confused, *rest]))
+        return list(dict.fromkeys([*confused, *same, *rest]))
 
     def mentions_service(self, text: str, heading: str | None = None) -> set[str]:
         """Services (other than `heading`) that a text names."""

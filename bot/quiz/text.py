@@ -83,12 +83,17 @@ _DANGLING_START = (
 _DANGLING_END = ("以下の通り", "以下の通り。", "以下", "以下を参考。", "など", "など。")
 
 
+# '上記を同梱する', '前述の設定': the sentence points at a bullet the reader of a question never sees.
+_POINTING = ("上記", "下記", "前述", "後述", "上述")
+
+
 def reads_alone(text: str, minimum: int = 8) -> bool:
     """A sentence that makes sense without the bullets around it."""
     stripped = text.strip()
     return (
         len(stripped) >= minimum
         and not stripped.startswith(_DANGLING_START)
+        and not any(word in stripped for word in _POINTING)
         and not stripped.endswith(_DANGLING_END)
         and not stripped.endswith(("：", ":"))
     )

@@ -42,6 +42,7 @@ def _in_gloss(text: str, q: Quantity) -> bool:
     return depth > 0
 
 
+_IN_WORDS = {("%", 50.0): ("半分", "半数"), ("%", 100.0): ("全て", "すべて", "全部")}
 _RESTATED = re.compile(r"^\s*[（(][^（()）]*\d")  # '上限は2880分(2日)': the gloss gives the value away
 _LIST_MARK = re.compile(r"[、,]")
 _JOINED = re.compile(r"[^、。,]+と[^、。,]+の\s*$")  # '1と255の（?）のレコード' counts the items it names
@@ -59,8 +60,20 @@ def _gives_itself_away(text: str, q: Quantity, others: list[Quantity]) -> bool:
     rest = text[: q.start] + " " + text[q.end :]
     if re.search(rf"(?<![\d.]){re.escape(digits)}(?![\d.])", rest.replace(",", "")):
         return True
+    # 'バッチ（?）であれば、半分を新しくする': the sentence says the value in words.
+    if any(word in rest for word in _IN_WORDS.get((q.unit, q.value), ())):
+        return True
     same_unit = [o for o in others if o is not q and o.unit == q.unit and not o.is_range]
+    # '（?）を超えるプロセス(例えば3つのLambdaなど)': an example of the same unit bounds the answer.
+    if any(_in_gloss(text, o) and "例" in text[text.rfind("(", 0, o.start) : o.start] for o in same_unit):
+        return True
     return len(same_unit) >= 2 and len(_LIST_MARK.findall(text)) >= 2
+
+
+def _is_calendar_year(q: Quantity) -> bool:
+    """'（?）1月1日以降', '（?）2月25日に': a date is trivia, and the other dates of the sentence order
+    the choices (support ends after maintenance begins)."""
+    return q.unit == "年" and q.value >= 1900
 
 
 def number_drafts(view: NotesView) -> Iterator[Draft]:
@@ -94,7 +107,13 @@ def _draft(
     seen: dict[str, set[float]],
 ) -> Draft | None:
     q = quantities[i]
-    if q.value == 0 or _is_article(text, q) or _in_gloss(text, q) or _gives_itself_away(text, q, quantities):
+    if (
+        q.value == 0
+        or _is_article(text, q)
+        or _is_calendar_year(q)
+        or _in_gloss(text, q)
+        or _gives_itself_away(text, q, quantities)
+    ):
         return None
     prompt_text = text[: q.start] + BLANK + text[q.end :]
     if not reads_alone(prompt_text.replace(BLANK, "X"), minimum=10):

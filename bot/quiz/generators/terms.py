@@ -21,6 +21,7 @@ _PAIR = re.compile(r"^(?P<term>[^:：。、]{1,40}?)\s*(?:[:：]|\.\.\.|…)\s*(
 _HIRAGANA = re.compile(r"[ぁ-ゖ]")
 _NAME_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ]{3,}[A-Za-z0-9]|[ァ-ヺー]{4,}")
 MIN_GROUP = 3
+_LEAST = 8  # characters a definition keeps: 'Manual' (→ Approval) is a word, not a description
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _synonyms(view: NotesView, term: str) -> set[str]:
 def readable(masked: str, original: str) -> bool:
     """A definition still worth reading once names are masked: one blank at most, most words left."""
     rest = masked.replace(MASK, "")
-    return masked.count(MASK) <= 1 and len(rest) >= 6 and len(rest) >= 0.6 * len(original)
+    return masked.count(MASK) <= 1 and len(rest) >= _LEAST and len(rest) >= 0.6 * len(original)
 
 
 def _overlap(a: str, b: str) -> bool:
