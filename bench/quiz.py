@@ -55,6 +55,7 @@ def main() -> None:
         builds.append((done - loaded) * 1000)
     assert bank is not None and content is not None
     generated = [q for q in bank.questions if q.kind is not QuestionKind.SCENARIO]
+    files = curated_files(content)
     result = {
         "runs": args.runs,
         "total_ms_median": round(statistics.median(totals), 1),
@@ -68,7 +69,9 @@ def main() -> None:
         "by_kind": census.by_kind(bank.questions),
         "by_category": dict(Counter(q.category for q in bank.questions).most_common()),
         "by_domain": census.by_domain(bank.questions),
-        "by_source_file": census.by_source_file(bank.questions, curated_files(content)),
+        "by_source_file": census.by_source_file(bank.questions, files),
+        "kind_by_file": census.per_file(bank.questions, files, census.by_kind),
+        "domain_by_file": census.per_file(bank.questions, files, census.by_domain),
         "curated_cite": census.curated_citations(bank.questions),
         "answer_positions": census.answer_positions(bank.questions),
         "generated_faults": census.choice_faults(bank.questions),

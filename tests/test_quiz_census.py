@@ -51,6 +51,11 @@ def test_counts_by_domain_file_citation_position_and_fault() -> None:
     files = census.by_source_file(questions, {"c1": "content/questions/a.yaml"})
     assert files == {TEAM: 2, "content/questions/a.yaml": 1, SUPPLEMENT: 1, "curated": 1}
     assert census.curated_citations(questions) == {"both": 1, "team": 1}
+    assert census.per_file(questions, {}, census.by_kind) == {
+        TEAM: {"term": 2},
+        SUPPLEMENT: {"term": 1},
+        "curated": {"scenario": 2},
+    }
     assert census.answer_positions(questions) == {
         "generated": {"1": 1, "3": 2},
         "curated": {"3": 1},

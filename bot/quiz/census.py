@@ -5,7 +5,7 @@ docs/benchmarks.md quotes it."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.notes.model import Deck
@@ -49,12 +49,25 @@ def by_domain(questions: Iterable[Question]) -> dict[str, int]:
 
 def by_source_file(questions: Iterable[Question], curated_files: Mapping[str, str]) -> dict[str, int]:
     """Generated questions by the notes file they are drawn from, curated ones by their question file."""
-    return _sorted(
-        Counter(
-            curated_files.get(q.id, "curated") if q.kind is QuestionKind.SCENARIO else q.source.file
-            for q in questions
-        )
-    )
+    return _sorted(Counter(_file_of(q, curated_files) for q in questions))
+
+
+def _file_of(question: Question, curated_files: Mapping[str, str]) -> str:
+    if question.kind is QuestionKind.SCENARIO:
+        return curated_files.get(question.id, "curated")
+    return question.source.file
+
+
+def per_file(
+    questions: Iterable[Question],
+    curated_files: Mapping[str, str],
+    count: Callable[[Iterable[Question]], dict[str, int]],
+) -> dict[str, dict[str, int]]:
+    """`count` (by_kind, by_domain) over the questions of each source file apart."""
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        groups.setdefault(_file_of(q, curated_files), []).append(q)
+    return {file: count(members) for file, members in groups.items()}
 
 
 def curated_citations(questions: Iterable[Question]) -> dict[str, int]:
