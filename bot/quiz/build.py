@@ -131,6 +131,9 @@ def _from_curated(item: CuratedQuestion, decks: Mapping[str, Deck]) -> Question:
         domains=item.domains,
         answers=item.answers,
         choice_explanations=item.choice_explanations,
+        sources=tuple(
+            Source(n.id, (*decks[n.source].breadcrumb(n.id), n.text), n.line, n.source) for n in notes
+        ),
     )
 
 

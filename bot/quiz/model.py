@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.notes.origin import origin_of
+
 
 class QuestionKind(StrEnum):
     TERM = "term"  # given a term, pick its definition
@@ -60,10 +62,20 @@ class Question:
     # empty means `(answer,)`. `answer` is then the first of them.
     answers: tuple[int, ...] = ()
     choice_explanations: tuple[str, ...] = ()  # why each choice is right or wrong, in choice order
+    # Every note the question rests on, in citing order: a curated question may cite the team's
+    # notes and the supplement together. Empty means `(source,)`.
+    sources: tuple[Source, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.answers:
             object.__setattr__(self, "answers", (self.answer,))
+        if not self.sources:
+            object.__setattr__(self, "sources", (self.source,))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The notes files the question rests on, each once, in citing order."""
+        return tuple(dict.fromkeys(s.file for s in self.sources))
 
     @property
     def multiple(self) -> bool:
@@ -95,7 +107,14 @@ class Question:
             "answers": list(self.answers),
             "explanation": self.explanation,
             **({"choice_explanations": list(self.choice_explanations)} if self.choice_explanations else {}),
-            "source": {"id": self.source.id, "path": list(self.source.path), "line": self.source.line},
+            "source": {
+                "id": self.source.id,
+                "path": list(self.source.path),
+                "line": self.source.line,
+                "file": self.source.file,
+                "origin": origin_of(self.source.file).value,
+                "files": list(self.files),
+            },
             "domains": list(self.domains),
             "exam": self.on_exam,
         }

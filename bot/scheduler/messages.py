@@ -10,7 +10,7 @@ from bot.replies import PICKS_SLOT, Choice, Field, Reply, ReplyKind
 from bot.stats.calendar import WEEKDAYS
 from bot.stats.schedule import Schedule
 from bot.storage.daily import PostResults
-from bot.usecases.choices import answer_line, asked, choice_notes, picks_for
+from bot.usecases.choices import answer_line, asked, choice_notes, explained, picks_for
 from bot.usecases.daily import daily_value
 from bot.usecases.flags import flag_choice
 from bot.usecases.reports import percent
@@ -62,7 +62,7 @@ def reveal(question: Question, results: PostResults, messages: Messages) -> Repl
         body=f"{asked(question, messages)}\n\n{tally}",
         fields=(
             Field(messages("daily.distribution"), "\n".join(lines)),
-            Field(answer_line(question, messages), question.explanation),
+            Field(answer_line(question, messages), explained(question, messages)),
             *choice_notes(question, (*question.answers, *picked), messages),
             Field(messages("daily.who"), ", ".join(names) or messages("daily.nobody")),
         ),

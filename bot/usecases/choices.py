@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from bot.i18n import Messages
 from bot.quiz.model import Grade, Question
 from bot.replies import PICKS_SLOT, Field, Picks, Reply, ReplyKind
+from bot.usecases.origins import question_origins
 
 
 def asked(question: Question, messages: Messages) -> str:
@@ -41,13 +42,19 @@ def answer_line(question: Question, messages: Messages) -> str:
 
 def verdict_body(question: Question, grade: Grade, messages: Messages) -> str:
     """The right choices; for a multiple response, the right ones missed and the wrong ones picked;
-    then the explanation."""
+    then the explanation and whose words it rests on."""
     lines = [answer_line(question, messages)]
     if question.multiple and grade.missed:
         lines.append(messages("quiz.missed", choices=numbered(question, grade.missed)))
     if question.multiple and grade.wrong:
         lines.append(messages("quiz.wrong_picks", choices=numbered(question, grade.wrong)))
-    return "\n".join(lines) + f"\n\n{question.explanation}"
+    return "\n".join(lines) + f"\n\n{explained(question, messages)}"
+
+
+def explained(question: Question, messages: Messages) -> str:
+    """The explanation with the source passage, then whose words it is: the team's notes, the
+    supplement, or both."""
+    return f"{question.explanation}\n{question_origins(question, messages)}"
 
 
 def choice_notes(

@@ -27,6 +27,7 @@ from bot.quiz.model import Question
 from bot.replies import PICKS_SLOT, Choice, Field, Reply, ReplyKind
 from bot.storage.exams import ExamStore, Sitting
 from bot.usecases.choices import answer_line, asked, miscounted, picks_for
+from bot.usecases.origins import question_origins
 from bot.usecases.stats import user_of
 
 EXAM_VALUE = "exam:{sitting}:{position}:{index}"
@@ -202,7 +203,8 @@ class ExamService:
         )
 
     def _missed(self, missed: list[tuple[int, Question, tuple[int, ...]]], messages: Messages) -> list[Reply]:
-        """Every missed question, a few per message: the right answer, the explanation, the source."""
+        """Every missed question, a few per message: the right answer, the explanation, the source and
+        whose words it is."""
         replies: list[Reply] = []
         for start in range(0, len(missed), MISSED_PER_REPLY):
             fields = []
@@ -214,6 +216,7 @@ class ExamService:
                     answer_line(question, messages),
                     clip(question.explanation.split("\n出典:")[0], 400),
                     messages("exam.source", source=clip(source, 160), url=link.url if link else "-"),
+                    question_origins(question, messages),
                 ]
                 fields.append(Field(messages("exam.missed_item", number=number), "\n".join(lines)))
             total = -(-len(missed) // MISSED_PER_REPLY)

@@ -8,9 +8,9 @@ from bot.clip import clip
 from bot.commands import MAX_LINE_CHARS, SUBCOMMANDS
 from bot.i18n import Messages
 from bot.notes.errata import Erratum
-from bot.notes.origin import origin_of
 from bot.replies import Field, Reply, ReplyKind
 from bot.search import MAX_QUERY_CHARS, Hit, Problem, SearchEngine, SearchOutcome
+from bot.usecases.origins import origin_label, source_line
 
 BREADCRUMB_SEPARATOR = " › "
 OTHER_CANDIDATES = 2
@@ -65,7 +65,9 @@ def hit_reply(
     if others:
         lines = "\n".join(
             messages(
-                "ask.other", candidate=BREADCRUMB_SEPARATOR.join(h.breadcrumb), origin=_origin(h, messages)
+                "ask.other",
+                candidate=BREADCRUMB_SEPARATOR.join(h.breadcrumb),
+                origin=origin_label(h.source, messages),
             )
             for h in others
         )
@@ -75,7 +77,7 @@ def hit_reply(
         body=hit.text,
         fields=fields,
         links=hit.refs,
-        footer=messages("ask.source", origin=_origin(hit, messages), source=hit.source, line=hit.line),
+        footer=source_line(hit.source, hit.line, messages),
         kind=ReplyKind.ANSWER,
         note_id=hit.node_id,
     )
@@ -108,11 +110,6 @@ def help_reply(messages: Messages) -> Reply:
         fields=(Field(messages("help.usage"), usage),),
         footer=messages("help.example", example=SUBCOMMANDS[0].example),
     )
-
-
-def _origin(hit: Hit, messages: Messages) -> str:
-    """Whose words a passage is: the team's notes or dop-bot's supplement (see bot/notes/origin.py)."""
-    return messages(f"origin.{origin_of(hit.source)}")
 
 
 def _clip(text: str, limit: int) -> str:
