@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from bot.notes.model import Deck, Node
@@ -24,6 +25,8 @@ _VAGUE = ("様々な", "さまざまな", "いろいろ", "色々", "以外に�
 _DISTINCTIVE = 2
 _PER_SLOT = 4  # a topic gives one question for each four facts it could be asked from
 _SIMILAR = 0.5  # share of a fact's tokens another service's fact may hold before it is 'the same fact'
+# Each service's facts as token sets, and each token's (service, fact number) pairs.
+_TokenSets = tuple[dict[str, list[set[str]]], dict[str, list[tuple[str, int]]]]
 
 
 def _terms_by_service(view: NotesView) -> dict[str, set[str]]:
@@ -112,11 +115,7 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
             if masked.rstrip("。").endswith("場合") or _CODE_LETTERS.match(masked):
                 continue
             tokens = index_tokens(masked.replace(MASK, " "))
-            similar = {
-                other
-                for other, sets in token_sets.items()
-                if other != service.text and any(len(tokens & s) >= _SIMILAR * len(tokens) for s in sets)
-            }
+            similar = _similar_services(tokens, token_sets, service.text)
             yield Draft(
                 kind=QuestionKind.SERVICE,
                 key="service",
@@ -131,12 +130,30 @@ def service_drafts(view: NotesView) -> Iterator[Draft]:
             )
 
 
-def _service_tokens(view: NotesView) -> dict[str, list[set[str]]]:
-    """Every service's facts as token sets, to spot a distractor that says the same thing."""
+def _similar_services(tokens: set[str], token_sets: _TokenSets, own: str) -> set[str]:
+    """Services with a fact sharing at least _SIMILAR of `tokens`, counted through the token index
+    (comparing with every fact of every service was most of the bank's build time)."""
+    sets, index = token_sets
+    if not tokens:  # nothing to compare: every service with a fact could say the same
+        return {other for other, facts in sets.items() if other != own and facts}
+    shared: Counter[tuple[str, int]] = Counter()
+    for token in tokens:
+        shared.update(index.get(token, ()))
+    need = _SIMILAR * len(tokens)
+    return {other for (other, _), count in shared.items() if other != own and count >= need}
+
+
+def _service_tokens(view: NotesView) -> _TokenSets:
+    """Every service's facts as token sets, to spot a distractor that says the same thing, and an
+    index from each token to the (service, fact number) pairs holding it."""
     found: dict[str, list[set[str]]] = {}
+    index: dict[str, list[tuple[str, int]]] = {}
     for deck, service in view.services:
         sets = found.setdefault(service.text, [])
         for node in deck.descendants(service.id):
             if node.is_fact:
-                sets.append(index_tokens(mask(node.text, view.names_of[service.text])))
-    return found
+                tokens = index_tokens(mask(node.text, view.names_of[service.text]))
+                for token in tokens:
+                    index.setdefault(token, []).append((service.text, len(sets)))
+                sets.append(tokens)
+    return found, index
