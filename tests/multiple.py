@@ -88,3 +88,13 @@ def ask_only(core: Core, *question_ids: str) -> list[Question]:
     if core.runner is not None:
         core.runner.jobs.bank = narrow
     return questions
+
+
+def single_answer_only(core: Core) -> Core:
+    """Practice and the daily post ask only single-answer questions, for tests written around answer
+    buttons; multiple-response ones are asked by the tests that use `ask_only` above."""
+    narrow = QuestionBank(tuple(q for q in core.bank.questions if len(q.answers) == 1))
+    core.practice.bank = narrow
+    if core.runner is not None:
+        core.runner.jobs.bank = narrow
+    return core

@@ -31,6 +31,7 @@ from tests.conftest import FakeClock
 from tests.databases import POSTGRES_URL, create_database, drop_database
 from tests.fake_slack import Call, FakeSlack
 from tests.faultproxy import FaultProxy
+from tests.multiple import single_answer_only
 from tests.test_slack import SECRET, SlackRig
 
 UNAVAILABLE = Messages("ja")("storage.unavailable")
@@ -68,6 +69,7 @@ async def slack_rig(database_url: str) -> AsyncIterator[SlackRig]:
     client = web_client(config)
     clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
     core = await start_core(Settings(database_url=database_url), clock, SlackMessenger(client))
+    single_answer_only(core)  # the bursts click answer buttons
     runner = web.AppRunner(build_app(core, config, client).web_app(path="/slack/events"))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

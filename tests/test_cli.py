@@ -113,7 +113,7 @@ def test_questions_json_prints_the_bank_with_filters(capsys: pytest.CaptureFixtu
         "domains",
         "exam",
     }
-    assert set(bank[0]["source"]) == {"id", "path", "line"}
+    assert set(bank[0]["source"]) == {"id", "path", "line", "file", "origin", "files"}
     assert main(["questions", "--json", "--kind", "number", "--service", "ddb"]) == 0
     numbers = json.loads(capsys.readouterr().out)
     assert numbers and all(

@@ -42,6 +42,7 @@ from tests.fake_discord import (
     modal_submit_payload,
     pointed_at,
 )
+from tests.multiple import single_answer_only
 from tests.processes import cli_env, spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +99,7 @@ class DiscordRig:
 
 async def start_rig_core(database_url: str, routing: RoutingMessenger) -> Core:
     clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
-    return await start_core(Settings(database_url=database_url), clock, routing)
+    return single_answer_only(await start_core(Settings(database_url=database_url), clock, routing))
 
 
 @pytest.fixture
@@ -750,23 +751,34 @@ async def test_a_modal_that_is_not_ours_is_left_alone(rig: DiscordRig) -> None:
     assert not rig.fake.named(CALLBACK_ROUTE)
 
 
+async def _answer_exam(rig: DiscordRig, shown: Call) -> Call:
+    """Answer the mock exam's current question as shown: its first button, or for a "choose two" its
+    select menu with as many options as it takes."""
+    rows = shown.json_body["data"]["components"]
+    items = [item for row in rows for item in row["components"]]
+    buttons = [i["custom_id"] for i in items if i["custom_id"].startswith("dop:c:exam:")]
+    if buttons:
+        return await rig.click(buttons[0], USER_ID, message_with(rig.fake, buttons[0]))
+    [menu] = [i for i in items if i["type"] == 3 and i["custom_id"].startswith("dop:m:exam:")]
+    values = [o["value"] for o in menu["options"]][: menu["min_values"]]
+    payload = component_payload(
+        menu["custom_id"],
+        values=values,
+        user_id=USER_ID,
+        message_id=message_with(rig.fake, menu["custom_id"]),
+        message_components=rows,
+    )
+    return await rig.fake.interact(payload)
+
+
 async def test_a_mock_exam_is_private_and_its_buttons_move_it_on(rig: DiscordRig) -> None:
     first = await rig.command("exam", count=2)
     data = first.json_body["data"]
     assert data["flags"] & EPHEMERAL and "模擬試験 1/2" in text_of(first.json_body)
-    ids = [b["custom_id"] for row in data["components"] for b in row["components"]]
-    exam_ids = [i for i in ids if i.startswith("dop:c:exam:")]
-    assert exam_ids
-    second = await rig.click(exam_ids[0], USER_ID, message_with(rig.fake, exam_ids[0]))
+    second = await _answer_exam(rig, first)
     assert second.json_body["data"]["flags"] & EPHEMERAL
     assert "模擬試験 2/2" in text_of(second.json_body) and "不正解" not in text_of(second.json_body)
-    next_ids = [
-        b["custom_id"]
-        for row in second.json_body["data"]["components"]
-        for b in row["components"]
-        if b["custom_id"].startswith("dop:c:exam:")
-    ]
-    result = await rig.click(next_ids[0], USER_ID, message_with(rig.fake, next_ids[0]))
+    result = await _answer_exam(rig, second)
     assert "模擬試験の結果" in text_of(result.json_body)
     stopped = await rig.command("exam", stop=True)
     assert "受験中の模擬試験はありません" in text_of(stopped.json_body)

@@ -27,6 +27,7 @@ from bot.replies import Choice, Reply
 from bot.storage.models import Answer
 from tests.conftest import FakeClock
 from tests.fake_slack import FORM, FakeSlack, free_port, signed_headers
+from tests.multiple import single_answer_only
 from tests.processes import cli_env, spawn_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,7 @@ async def rig(database, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SlackR
     client = web_client(config)
     clock = FakeClock(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # Monday 08:00 in Tokyo
     core = await start_core(Settings(database_url=database.url), clock, SlackMessenger(client))
+    single_answer_only(core)
     app = build_app(core, config, client)
     runner = web.AppRunner(guarded_web_app(app, SECRET))
     await runner.setup()

@@ -312,15 +312,17 @@ class SearchEngine:
         return i
 
     def _overviews(self, headings: frozenset[str]) -> list[tuple[int, float]]:
-        """A query that only names services gets each service's overview (概要) or first topic."""
+        """A query that only names services gets each service's overview (概要); a service with none
+        in any deck gets its first topic (a deck's section without one adds nothing beside another's)."""
         found: list[tuple[int, float]] = []
         for heading in sorted(headings):
+            overviews: list[int] = []
+            first: list[int] = []
             for s in self.index.service_index.get(heading, []):
                 topics = [i for i in range(s + 1, int(self.index.end[s])) if self.index.parent[i] == s]
-                if not topics:
-                    continue
-                overview = next((i for i in topics if self.index.node(i).text.startswith("概要")), topics[0])
-                found.append((overview, 1.0))
+                overviews += [i for i in topics if self.index.node(i).text.startswith("概要")][:1]
+                first += topics[:1]
+            found.extend((i, 1.0) for i in (overviews or first))
         return found[:MAX_HITS]
 
     # -- presentation ------------------------------------------------------------------------
