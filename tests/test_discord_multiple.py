@@ -18,7 +18,7 @@ from bot.storage.database import Database
 from tests.conftest import FakeClock
 from tests.discord_client import start_client, stop_client
 from tests.fake_discord import MANAGER_PERMISSIONS, USER_ID, Call, FakeDiscord, component_payload, pointed_at
-from tests.multiple import RIGHT_TWO, TWO, ask_only, multiple_settings
+from tests.multiple import RIGHT_TWO, THREE, TWO, ask_only, multiple_settings
 from tests.test_discord import EDIT, EPHEMERAL, MESSAGES, TOKEN, DiscordRig, message_with, text_of
 
 
@@ -144,3 +144,30 @@ async def test_practice_on_discord_is_a_menu_too(rig: DiscordRig) -> None:
     assert (
         "正解！" in feedback and "5分間隔のメトリクスが1分間隔になる。" in feedback and "次の復習" in feedback
     )
+
+
+async def test_a_mock_exam_asks_choose_two_with_a_menu_and_goes_on_after_a_restart(
+    rig: DiscordRig, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on Slack: the sitting draws the two multiple-response questions (the draw is tests/test_exam.py's).
+    monkeypatch.setattr("bot.usecases.exam.draw", lambda questions, weights, size, seed: [TWO, THREE][:size])
+    first = await rig.command("exam", count=2)
+    assert first.json_body["data"]["flags"] & EPHEMERAL and "模擬試験 1/2" in text_of(first.json_body)
+    rows = first.json_body["data"]["components"]
+    [menu] = [item for row in rows for item in row["components"] if item["type"] == 3]
+    assert menu["custom_id"].startswith("dop:m:exam:") and menu["min_values"] == menu["max_values"] == 2
+    await stop_client(rig.client, rig.task)
+    await rig.core.close()
+    core, routing = await _core(database.url, FakeClock(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)))
+    client, task = await start_client(core, rig.fake, TOKEN)
+    routing.by_platform["discord"] = DiscordMessenger(client)
+    rig.core, rig.client, rig.task = core, client, task
+    second = await _choose(
+        rig, rows, [str(i) for i in RIGHT_TWO], USER_ID, message_with(rig.fake, menu["custom_id"])
+    )
+    assert "模擬試験 2/2" in text_of(second.json_body) and "正解！" not in text_of(second.json_body)
+    rows = second.json_body["data"]["components"]
+    [menu] = [item for row in rows for item in row["components"] if item["type"] == 3]
+    assert menu["min_values"] == menu["max_values"] == 3
+    result = await _choose(rig, rows, ["0", "2", "5"], USER_ID, message_with(rig.fake, menu["custom_id"]))
+    assert "模擬試験の結果" in text_of(result.json_body) and "正解 2/2" in text_of(result.json_body)

@@ -25,7 +25,7 @@ from bot.storage.database import Database
 from bot.storage.models import Answer
 from tests.conftest import FakeClock
 from tests.fake_slack import Call, FakeSlack
-from tests.multiple import RIGHT_TWO, TWO, ask_only, multiple_settings
+from tests.multiple import RIGHT_TWO, THREE, TWO, ask_only, multiple_settings
 from tests.test_slack import SECRET, SlackRig
 
 
@@ -210,3 +210,28 @@ async def test_practice_on_slack_ticks_and_submits(rig: MultipleRig) -> None:
     assert "不正解" in feedback and "選ばなかった正解: 4." in feedback
     assert "保存期間はスケーリングの速さと関係ない。" in feedback  # the picked wrong one, explained
     assert "次の復習" in feedback
+
+
+async def test_a_mock_exam_asks_choose_two_with_checkboxes_and_goes_on_after_a_restart(
+    rig: MultipleRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Which questions a sitting draws is tests/test_exam.py's business; here it draws the two
+    # multiple-response ones, so the checkboxes are asked for certain.
+    monkeypatch.setattr("bot.usecases.exam.draw", lambda questions, weights, size, seed: [TWO, THREE][:size])
+    assert await rig.command("exam 2") == 200
+    [first] = await rig.fake.wait_for("response_url")
+    assert first.body["response_type"] == "ephemeral" and "模擬試験 1/2" in _text(first)
+    submit = next(b for b in first.body["blocks"] if b.get("block_id") == "dop_submit")["elements"][0]
+    await rig.restart(rig.core.clock)  # type: ignore[arg-type]
+    second = await rig.submit(submit["value"], RIGHT_TWO, "U1", "7.1")
+    assert "模擬試験 2/2" in _text(second) and "不正解" not in _text(second) and "正解！" not in _text(second)
+    submit = next(b for b in second.body["blocks"] if b.get("block_id") == "dop_submit")["elements"][0]
+    result = await rig.submit(submit["value"], (0, 2), "U1", "7.2")  # two of the three right ones
+    assert "この問題は 3 つ選んで答えます" in _text(result)  # too few ticked: asked again, nothing stored
+    before = len(rig.fake.named("response_url"))
+    result = await rig.submit(submit["value"], (0, 1, 5), "U1", "7.3")  # one of them wrong
+    assert "模擬試験の結果" in _text(result) and "正解 1/2" in _text(result)
+    # The missed question follows the summary, with the right choices named.
+    replies = await rig.fake.wait_for("response_url", before + 2)
+    later = [json.dumps(r.body, ensure_ascii=False) for r in replies[before + 1 :]]
+    assert any("EC2のメトリクスについて正しいもの" in text for text in later)
