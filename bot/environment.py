@@ -29,3 +29,11 @@ def locale_of(environ: Mapping[str, str] = os.environ) -> str:
 
 def content_dir_of(environ: Mapping[str, str] = os.environ) -> Path:
     return content_path(environ.get("DOP_CONTENT_DIR") or None)
+
+
+def data_dir_of(environ: Mapping[str, str] = os.environ) -> Path:
+    """DOP_DATA_DIR, else the platform's user data directory (as `Settings.data_path`)."""
+    from platformdirs import user_data_path
+
+    configured = environ.get("DOP_DATA_DIR")
+    return Path(configured) if configured else user_data_path("dop-bot", appauthor=False)

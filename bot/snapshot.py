@@ -25,10 +25,11 @@ import numpy as np
 
 from bot.content import Content
 from bot.quiz.model import Question
+from bot.search.engine import SearchEngine
 from bot.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the snapshot's shape changes in a way the source hash would not show
+FORMAT = 2  # bump when the snapshot's shape changes in a way the source hash would not show
 _CODE = Path(__file__).resolve().parent
 _PREFIX = "snapshot-"
 
@@ -39,6 +40,8 @@ class Snapshot:
     index: SearchIndex
     questions: tuple[Question, ...] | None = None
     dropped: Counter[str] | None = None
+    # The engine over `index` with its glossary phrases matched, kept once a one-shot lookup built it.
+    engine: SearchEngine | None = None
 
 
 def snapshot_key(content_dir: Path) -> str:

@@ -7,18 +7,36 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from adapters.plain import render_text, tolerate_bad_bytes, without_surrogates
 from bot.i18n import Messages
 from bot.search import SearchEngine, SearchOutcome
-from bot.search.sources import load_search_sources
 from bot.usecases.lookup import ask_reply, problem_reply, topics_reply
 
 
 def engine_for(content_dir: Path) -> SearchEngine:
-    return load_search_sources(content_dir).engine()
+    """The engine over the notes, read back from the start-up snapshot a run (or a lookup) before left
+    for this content and code; without one, built from the notes and left as one for the next time
+    (parsing and indexing the notes took most of a lookup once the supplement grew)."""
+    from bot.content import load_content
+    from bot.environment import data_dir_of
+    from bot.search.index import build_index
+    from bot.snapshot import Snapshot, SnapshotStore, snapshot_key
+
+    store = SnapshotStore(data_dir_of() / "snapshots")
+    key = snapshot_key(content_dir)
+    snapshot = store.load(key)
+    if snapshot is None:
+        content = load_content(content_dir)
+        snapshot = Snapshot(content, build_index(list(content.decks)))
+    if snapshot.engine is None:
+        engine = SearchEngine.of(snapshot.index, snapshot.content.glossary, snapshot.content.errata)
+        store.save(key, replace(snapshot, engine=engine))
+        return engine
+    return snapshot.engine
 
 
 def ask(content_dir: Path, messages: Messages, words: list[str], as_json: bool) -> int:
