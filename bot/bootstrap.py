@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content import Content, bank_of, load_content
+from bot.content import Content, bank_of
 from bot.dispatcher import Dispatcher, Requester
 from bot.i18n import Messages
 from bot.messenger import Messenger
@@ -25,8 +25,7 @@ from bot.scheduler.delivery import Pacer
 from bot.scheduler.jobs import ChannelJobs
 from bot.scheduler.runner import ScheduleRunner
 from bot.search import SearchEngine
-from bot.search.index import build_index
-from bot.snapshot import Snapshot, SnapshotStore, snapshot_key
+from bot.snapshot import SnapshotStore, load_or_build
 from bot.storage.cards import SqlCardStore
 from bot.storage.daily import DailyLedger
 from bot.storage.database import Database, safe_url
@@ -80,17 +79,15 @@ def build_core(settings: Settings, clock: Clock, store: CardStore | None = None)
     """
     content_dir = settings.content_path()
     snapshots = SnapshotStore(settings.data_path() / "snapshots")
-    key = snapshot_key(content_dir)
-    snapshot = snapshots.load(key)
-    if snapshot is None:
-        built = load_content(content_dir)
-        snapshot = Snapshot(built, build_index(list(built.decks)))
+    key, snapshot, built_now = load_or_build(snapshots, content_dir)
+    if built_now:
         snapshots.save(key, snapshot)
     content = snapshot.content
     for problem in content.diagnostics:
         level = logging.ERROR if problem.severity == "error" else logging.DEBUG
         log.log(level, "%s", problem)
-    engine = SearchEngine.of(snapshot.index, content.glossary, content.errata)
+    # A one-shot lookup may have kept the engine in the snapshot; otherwise it is built here.
+    engine = snapshot.engine or SearchEngine.of(snapshot.index, content.glossary, content.errata)
     if snapshot.questions is not None:
         bank = QuestionBank(snapshot.questions, snapshot.dropped)
     else:

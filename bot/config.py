@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.environment import content_path
-
-APP_NAME = "dop-bot"
+from bot.environment import content_path, default_data_dir
 
 
 class Settings(BaseSettings):
@@ -55,7 +52,7 @@ class Settings(BaseSettings):
 
     def data_path(self) -> Path:
         """Where local state lives: DOP_DATA_DIR or the platform's user data directory."""
-        return self.data_dir if self.data_dir is not None else user_data_path(APP_NAME, appauthor=False)
+        return self.data_dir if self.data_dir is not None else default_data_dir()
 
     def database(self) -> str:
         """DATABASE_URL, or a SQLite file under the data directory (no configuration needed)."""

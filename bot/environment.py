@@ -11,6 +11,7 @@ from pathlib import Path
 
 PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 LOCALES = ("ja", "en")
+APP_NAME = "dop-bot"
 
 
 def content_path(configured: str | Path | None) -> Path:
@@ -31,9 +32,14 @@ def content_dir_of(environ: Mapping[str, str] = os.environ) -> Path:
     return content_path(environ.get("DOP_CONTENT_DIR") or None)
 
 
-def data_dir_of(environ: Mapping[str, str] = os.environ) -> Path:
-    """DOP_DATA_DIR, else the platform's user data directory (as `Settings.data_path`)."""
+def default_data_dir() -> Path:
+    """The platform's user data directory for the app (`~/.local/share/dop-bot` on Linux)."""
     from platformdirs import user_data_path
 
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def data_dir_of(environ: Mapping[str, str] = os.environ) -> Path:
+    """DOP_DATA_DIR, else the default (as `Settings.data_path`)."""
     configured = environ.get("DOP_DATA_DIR")
-    return Path(configured) if configured else user_data_path("dop-bot", appauthor=False)
+    return Path(configured) if configured else default_data_dir()

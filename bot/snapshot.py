@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.content import Content
+from bot.content import Content, load_content
 from bot.quiz.model import Question
 from bot.search.engine import SearchEngine
-from bot.search.index import SearchIndex
+from bot.search.index import SearchIndex, build_index
 
 log = logging.getLogger(__name__)
 FORMAT = 2  # bump when the snapshot's shape changes in a way the source hash would not show
@@ -93,3 +93,14 @@ class SnapshotStore:
         finally:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+
+
+def load_or_build(store: SnapshotStore, content_dir: Path) -> tuple[str, Snapshot, bool]:
+    """This content and code's snapshot, read back from `store` or built from content/; its key, and
+    whether it was built now (the caller saves it, once, with whatever it adds)."""
+    key = snapshot_key(content_dir)
+    snapshot = store.load(key)
+    if snapshot is not None:
+        return key, snapshot, False
+    content = load_content(content_dir)
+    return key, Snapshot(content, build_index(list(content.decks))), True

@@ -39,7 +39,7 @@ def test_a_second_start_reads_the_content_index_and_bank_back(
     def no_building(*args: object, **kwargs: object) -> None:
         raise AssertionError("built again although the snapshot holds it")
 
-    monkeypatch.setattr("bot.bootstrap.load_content", no_building)
+    monkeypatch.setattr("bot.snapshot.load_content", no_building)  # where start-up builds content
     monkeypatch.setattr("bot.quiz.build.build_bank", no_building)
     again = build_core(settings, CLOCK)
     assert [(q.id, q.choices, q.answer) for q in again.bank.questions] == questions

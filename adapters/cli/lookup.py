@@ -1,6 +1,6 @@
-"""`dop-bot ask` and `dop-bot topics`: one-shot lookups in the notes. They read only the notes, the
-aliases and the errata (not the question bank, not the database), and no Settings: the whole command
-should take about a third of a second."""
+"""`dop-bot ask` and `dop-bot topics`: one-shot lookups in the notes. They read the start-up snapshot
+(the notes, aliases and errata as a run last checked them, and the search engine over them), never the
+question bank or the database, and no Settings: the whole command should take about a third of a second."""
 
 from __future__ import annotations
 
@@ -18,25 +18,19 @@ from bot.usecases.lookup import ask_reply, problem_reply, topics_reply
 
 
 def engine_for(content_dir: Path) -> SearchEngine:
-    """The engine over the notes, read back from the start-up snapshot a run (or a lookup) before left
-    for this content and code; without one, built from the notes and left as one for the next time
-    (parsing and indexing the notes took most of a lookup once the supplement grew)."""
-    from bot.content import load_content
+    """The engine over the notes, kept in the start-up snapshot a run (or a lookup) before left for this
+    content and code; without one, built and kept there for the next time (parsing, indexing and
+    matching the glossary's phrases took most of a lookup once the supplement grew)."""
     from bot.environment import data_dir_of
-    from bot.search.index import build_index
-    from bot.snapshot import Snapshot, SnapshotStore, snapshot_key
+    from bot.snapshot import SnapshotStore, load_or_build
 
     store = SnapshotStore(data_dir_of() / "snapshots")
-    key = snapshot_key(content_dir)
-    snapshot = store.load(key)
-    if snapshot is None:
-        content = load_content(content_dir)
-        snapshot = Snapshot(content, build_index(list(content.decks)))
-    if snapshot.engine is None:
-        engine = SearchEngine.of(snapshot.index, snapshot.content.glossary, snapshot.content.errata)
-        store.save(key, replace(snapshot, engine=engine))
-        return engine
-    return snapshot.engine
+    key, snapshot, _ = load_or_build(store, content_dir)
+    if snapshot.engine is not None:
+        return snapshot.engine
+    engine = SearchEngine.of(snapshot.index, snapshot.content.glossary, snapshot.content.errata)
+    store.save(key, replace(snapshot, engine=engine))
+    return engine
 
 
 def ask(content_dir: Path, messages: Messages, words: list[str], as_json: bool) -> int:
