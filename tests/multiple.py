@@ -83,18 +83,20 @@ def ask_only(core: Core, *question_ids: str) -> list[Question]:
     """Practice and the daily post (if scheduled) ask only these questions; answers still find every one."""
     questions = [q for q in core.bank.questions if q.id in question_ids]
     assert len(questions) == len(question_ids), "the multiple-response questions did not load"
-    narrow = QuestionBank(tuple(questions))
-    core.practice.bank = narrow
-    if core.runner is not None:
-        core.runner.jobs.bank = narrow
+    _narrow(core, questions)
     return questions
 
 
 def single_answer_only(core: Core) -> Core:
     """Practice and the daily post ask only single-answer questions, for tests written around answer
     buttons; multiple-response ones are asked by the tests that use `ask_only` above."""
-    narrow = QuestionBank(tuple(q for q in core.bank.questions if len(q.answers) == 1))
+    _narrow(core, [q for q in core.bank.questions if len(q.answers) == 1])
+    return core
+
+
+def _narrow(core: Core, questions: list[Question]) -> None:
+    """Practice and the daily post draw from `questions` alone; answers still find every question."""
+    narrow = QuestionBank(tuple(questions))
     core.practice.bank = narrow
     if core.runner is not None:
         core.runner.jobs.bank = narrow
-    return core

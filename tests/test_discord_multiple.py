@@ -27,6 +27,16 @@ async def _core(database_url: str, clock: FakeClock) -> tuple[Core, RoutingMesse
     return await start_core(multiple_settings(database_url), clock, routing), routing
 
 
+async def _restart(rig: DiscordRig, database_url: str, clock: FakeClock) -> None:
+    """A new process: a new core on the same database and a new client; nothing kept in memory."""
+    await stop_client(rig.client, rig.task)
+    await rig.core.close()
+    core, routing = await _core(database_url, clock)
+    client, task = await start_client(core, rig.fake, TOKEN)
+    routing.by_platform["discord"] = DiscordMessenger(client)
+    rig.core, rig.client, rig.task = core, client, task
+
+
 @pytest.fixture
 async def rig(database: Database) -> AsyncIterator[DiscordRig]:
     fake = await FakeDiscord().start()
@@ -120,13 +130,7 @@ async def test_the_daily_post_is_a_menu_of_exactly_two_and_the_reveal_shows_the_
 
 async def test_after_a_restart_yesterdays_menu_still_answers(rig: DiscordRig, database: Database) -> None:
     _, rows, message = await _post_daily(rig)
-    await stop_client(rig.client, rig.task)
-    await rig.core.close()
-    # A new process: a new core on the same database, a new client; nothing kept in memory.
-    core, routing = await _core(database.url, FakeClock(datetime(2026, 12, 1, 0, 30, tzinfo=UTC)))
-    client, task = await start_client(core, rig.fake, TOKEN)
-    routing.by_platform["discord"] = DiscordMessenger(client)
-    rig.core, rig.client, rig.task = core, client, task
+    await _restart(rig, database.url, FakeClock(datetime(2026, 12, 1, 0, 30, tzinfo=UTC)))
     answered = await _choose(rig, rows, ["1", "3"], 21, message)
     assert "正解！" in text_of(answered.json_body) and answered.json_body["data"]["flags"] & EPHEMERAL
     assert "不正解" in text_of((await _choose(rig, rows, ["0", "1"], 22, message)).json_body)
@@ -156,12 +160,7 @@ async def test_a_mock_exam_asks_choose_two_with_a_menu_and_goes_on_after_a_resta
     rows = first.json_body["data"]["components"]
     [menu] = [item for row in rows for item in row["components"] if item["type"] == 3]
     assert menu["custom_id"].startswith("dop:m:exam:") and menu["min_values"] == menu["max_values"] == 2
-    await stop_client(rig.client, rig.task)
-    await rig.core.close()
-    core, routing = await _core(database.url, FakeClock(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)))
-    client, task = await start_client(core, rig.fake, TOKEN)
-    routing.by_platform["discord"] = DiscordMessenger(client)
-    rig.core, rig.client, rig.task = core, client, task
+    await _restart(rig, database.url, FakeClock(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)))
     second = await _choose(
         rig, rows, [str(i) for i in RIGHT_TWO], USER_ID, message_with(rig.fake, menu["custom_id"])
     )
