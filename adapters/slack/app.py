@@ -86,6 +86,18 @@ def _reply_payload(reply: Reply, share_label: str | None) -> dict[str, Any]:
     }
 
 
+def _interacting(body: dict[str, Any], channel_id: str | None) -> Requester:
+    """Who clicked a button or submitted a modal, from the interaction payload."""
+    return Requester(
+        platform=PLATFORM,
+        user_id=body["user"]["id"],
+        channel_id=channel_id,
+        display_name=text_at(body, "user", "username", limit=_NAME)
+        or text_at(body, "user", "name", limit=_NAME),
+        workspace_id=id_at(body, "team", "id") or "default",
+    )
+
+
 def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app wired to the core's dispatcher; no network at build time."""
     client = client or web_client(config)
@@ -156,14 +168,7 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
     async def answer(body: dict[str, Any], action: dict[str, Any], value: str, respond: Any) -> None:
         """`/dop answer <value>` for the person who clicked; the feedback is theirs alone."""
         user = body["user"]["id"]
-        requester = Requester(
-            platform=PLATFORM,
-            user_id=user,
-            channel_id=id_at(body, "channel", "id"),
-            display_name=text_at(body, "user", "username", limit=_NAME)
-            or text_at(body, "user", "name", limit=_NAME),
-            workspace_id=id_at(body, "team", "id") or "default",
-        )
+        requester = _interacting(body, id_at(body, "channel", "id"))
         # The event id makes a retried delivery of a click already handled get no second reply.
         event_id = f"{user}:{action['action_ts']}"
         for reply in await core.dispatcher.handle(f"/dop answer {value}", requester, event_id=event_id):
@@ -222,14 +227,7 @@ def build_app(core: Core, config: SlackConfig, client: AsyncWebClient | None = N
         if context is None:
             return
         user = body["user"]["id"]
-        requester = Requester(
-            platform=PLATFORM,
-            user_id=user,
-            channel_id=context.channel_id,
-            display_name=text_at(body, "user", "username", limit=_NAME)
-            or text_at(body, "user", "name", limit=_NAME),
-            workspace_id=id_at(body, "team", "id") or "default",
-        )
+        requester = _interacting(body, context.channel_id)
         replies = await core.dispatcher.handle(
             f"/dop flag {context.question_id} {reason_of(view)}", requester
         )
