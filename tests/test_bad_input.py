@@ -193,3 +193,15 @@ def test_a_shard_count_in_other_digits_is_a_setup_error() -> None:
             discord_config(Settings(discord_token="token", discord_shards=shards))
     config = discord_config(Settings(discord_token="token", discord_shards="3"))
     assert config is not None and config.shards == 3
+
+
+async def test_exam_export_and_flag_take_hostile_arguments_with_a_hint(run: FuzzRun) -> None:
+    """The subcommands added with the exam frame and the scenario bank, as a hostile user types them."""
+    for count in ("99999999999999999999999", "-5", "²", "0", "76", "stop now", "\u202e20"):
+        assert "1〜75 の数" in await _hint(run, f"/dop exam {count}")
+    for value in ("exam:1:1:0", "exam:99999999999999999999:0:0", "exam:x:²:0", "exam:1:0:9+9+9"):
+        await _hint(run, f"/dop answer {value}")
+    assert "500文字まで" in await _hint(run, "/dop export " + "x" * 600)
+    assert "報告する問題のIDを付けてください" in await _hint(run, "/dop flag")
+    assert "見つかりませんでした" in await _hint(run, "/dop flag ../../etc/passwd 理由")
+    assert "500文字まで" in await _hint(run, "/dop flag sdlc-codebuild-test-reports " + "理由" * 400)
